@@ -1,0 +1,44 @@
+# stpgraph — `make demo` and `make test` are all a newcomer needs.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install build demo test lint namespace reference clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,server,pandas]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install stpgraph with its test tools
+
+build: install  ## parse, validate, reason and write build/graph.nq
+	$(BIN)/stpgraph build
+
+demo: build  ## build the graph and answer the headline questions
+	$(BIN)/stpgraph demo
+
+test: install  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: install  ## ruff over the code
+	$(BIN)/ruff check src tests tools
+
+namespace: install  ## regenerate the STP namespace class from ontology/stp.ttl
+	$(BIN)/python tools/gen_namespace.py
+
+reference: install  ## re-import data/reference/ from ../shared/reference (needs that folder)
+	$(BIN)/stpgraph import-reference ../shared/reference
+
+clean:  ## remove build artefacts (keeps .venv)
+	rm -rf build
