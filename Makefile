@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install build demo test lint namespace reference clean
+.PHONY: help install build demo test lint namespace reference docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -36,6 +36,9 @@ lint: install  ## ruff over the code
 
 namespace: install  ## regenerate the STP namespace class from ontology/stp.ttl
 	$(BIN)/python tools/gen_namespace.py
+
+docs: install  ## regenerate docs/ontology/ (pyLODE) and the JSON-LD context from the ontology
+	$(BIN)/python -m stpgraph.ontodocs
 
 reference: install  ## re-import data/reference/ from ../shared/reference (needs that folder)
 	$(BIN)/stpgraph import-reference ../shared/reference
