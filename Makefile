@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install build demo test lint namespace reference docs clean
+.PHONY: help install build demo test lint namespace reference docs pictures tutorial clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -39,6 +39,13 @@ namespace: install  ## regenerate the STP namespace class from ontology/stp.ttl
 
 docs: install  ## regenerate docs/ontology/ (pyLODE) and the JSON-LD context from the ontology
 	$(BIN)/python -m stpgraph.ontodocs
+
+pictures: build  ## redraw docs/succession.svg and docs/timeline.svg from the graph
+	$(BIN)/stpgraph plot succession -o docs/succession.svg
+	$(BIN)/stpgraph plot timeline -o docs/timeline.svg
+
+tutorial: build  ## re-run docs/tutorial.ipynb and re-render docs/tutorial.md
+	$(BIN)/python tools/render_tutorial.py
 
 reference: install  ## re-import data/reference/ from ../shared/reference (needs that folder)
 	$(BIN)/stpgraph import-reference ../shared/reference

@@ -160,12 +160,13 @@ def test_every_saved_query_gives_the_same_answer_remotely(published: str, engine
 
 def test_saved_query_through_the_console_command(published: str, engine: LocalEngine) -> None:
     catalogue = load_catalogue(ROOT / "queries")
-    name = "form-succession" if "form-succession" in catalogue else next(iter(catalogue))
+    name = "footprint-successor-icb"
     run = _stpgraph("query", name, "--endpoint", published + "/query", "--format", "json")
     assert run.returncode == 0, run.stderr.decode()
     remote = from_solutions(ox.parse_query_results(run.stdout, format=ox.QueryResultsFormat.JSON))
     local = engine.query(catalogue[name].bind({}), label=name)
-    assert remote.canonical() == local.canonical()
+    columns = _concat_columns(catalogue[name].text)
+    assert _comparable(remote, columns) == _comparable(local, columns)
     assert len(local) > 0
 
 
