@@ -212,9 +212,17 @@ def import_set(name: str, source_dir: Path, out_dir: Path) -> int:
     return _write(_render([name], Path(source_dir)), out_dir)[name]
 
 
-def import_all(source_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Import every set; return the triples written per set.
+#: The Markdown file of vanguards, pioneers, ICS cohorts and ICBs (read by markdown_waves).
+WAVES_FILE = "vanguards-and-ics-waves.md"
 
-    All sets are built in memory first, so a bad row anywhere means no file is written.
+
+def import_all(source_dir: Path, out_dir: Path) -> dict[str, int]:
+    """Import every table set and the waves file; return the triples written per set.
+
+    Everything is built in memory first, so a bad row anywhere means no file is written.
     """
-    return _write(_render(IMPORTERS, Path(source_dir)), out_dir)
+    from .markdown_waves import render_waves
+
+    rendered = _render(IMPORTERS, Path(source_dir))
+    rendered.update(render_waves(Path(source_dir) / WAVES_FILE))
+    return _write(rendered, out_dir)
