@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install build demo test lint namespace reference docs pictures tutorial clean
+.PHONY: help install build demo test lint namespace reference docs pictures tutorial bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -32,7 +32,10 @@ test: install  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff over the code
-	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff check src tests tools bench
+
+bench: install  ## benchmark suite: 10k/100k/1M triples, writes bench/results/ (10-20 min)
+	$(BIN)/python bench/run.py
 
 namespace: install  ## regenerate the STP namespace class from ontology/stp.ttl
 	$(BIN)/python tools/gen_namespace.py

@@ -96,11 +96,18 @@ def app() -> None:
 @app.command()
 @click.option("--force", is_flag=True, help="Rebuild even if the graph is current.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
-def build(force: bool, quiet: bool) -> None:
+@click.option("--reasoner", type=click.Choice(["auto", "owlrl", "fast"]), default="auto",
+              show_default=True,
+              help="owlrl (reference), fast (compiled OWL-RL rules) or auto (fast above 10,000 triples).")
+@click.option("--validator", type=click.Choice(["auto", "pyshacl", "fast"]), default="auto",
+              show_default=True,
+              help="pyshacl (reference), fast (shapes compiled to SPARQL, pySHACL on suspects) or auto.")
+def build(force: bool, quiet: bool, reasoner: str, validator: str) -> None:
     """Parse, validate and reason over ontology/ and data/; write build/graph.nq atomically."""
     from .build import build as run_build
 
-    report = run_build(_root(), force=force, echo=(lambda m: None) if quiet else _echo_err)
+    report = run_build(_root(), force=force, reasoner=reasoner, validator=validator,
+                       echo=(lambda m: None) if quiet else _echo_err)
     if quiet:
         return
     width = max(len(n.rsplit("/", 1)[-1]) for n in report.graphs)
@@ -110,8 +117,8 @@ def build(force: bool, quiet: bool) -> None:
         click.echo(f"{name.rsplit('/', 1)[-1]:<{width}}  {count:>8,}")
     click.echo(f"{'total':<{width}}  {report.total:>8,}")
     steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
-    click.echo(f"inferred {report.inferred:,} triples; {steps}; "
-               f"total {sum(report.seconds.values()):.2f}s")
+    click.echo(f"inferred {report.inferred:,} triples ({report.reasoner} reasoner, "
+               f"{report.validator} validator); {steps}; total {sum(report.seconds.values()):.2f}s")
 
 
 @app.command("queries")
