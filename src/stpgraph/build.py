@@ -21,8 +21,6 @@ reference path for that step and says so.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -32,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__
+from .atomic import write_atomic
 from .errors import UsageError, ValidationError
 from .inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH, checks_dir, collect_inputs, digest, shapes_path
 from .load import graph_of, load_store, to_oxigraph
@@ -104,16 +103,6 @@ def quads(graphs: dict[str, Graph]) -> list[ox.Quad]:
     return out
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_checks(store: ox.Store, root: Path) -> list[str]:
@@ -195,7 +184,7 @@ def _write_sorted(store: ox.Store, path: Path) -> None:
     lines.sort()
     data = ("\n".join(lines) + "\n").encode()
     del lines
-    _write_atomic(path, data)
+    write_atomic(path, data)
 
 
 def _counts(store: ox.Store) -> dict[str, int]:
@@ -254,5 +243,5 @@ def build(root: Path | None = None, *, out: Path | None = None, force: bool = Fa
         report.graphs = _counts(store)
         _write_sorted(store, out / ARTEFACT)
     del store
-    _write_atomic(out / MANIFEST, json.dumps(asdict(report), indent=2).encode())
+    write_atomic(out / MANIFEST, json.dumps(asdict(report), indent=2).encode())
     return report

@@ -14,9 +14,7 @@ refined where two nodes tie), so a release-to-release diff shows only what chang
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from .atomic import write_atomic
 from .errors import UsageError
 from .inputs import INFERRED_GRAPH
 from .namespace import PREFIXES
@@ -274,19 +273,6 @@ def export(store: ox.Store, fmt: str, graphs: Sequence[str] = ("all",), *,
     return serialize(quads, fmt, context_url=context_url)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def format_for(path: Path) -> str | None:

@@ -209,22 +209,12 @@ def is_current(root: Path | None = None) -> bool:
 
 def _write(path: Path, text: str) -> bool:
     """Write ``text`` atomically when it differs; return True when the file changed."""
-    import os
-    import tempfile
+    from .atomic import write_atomic
 
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
     return True
 
 

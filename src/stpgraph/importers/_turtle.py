@@ -17,15 +17,14 @@ Files are written to a temporary file in the same folder and moved into place wi
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+
+from ..atomic import write_atomic
 
 # Turtle PN_LOCAL restricted to the characters our slugs and codes use; a local name must not end
 # with "." and must not start with "-" or ".".
@@ -144,22 +143,4 @@ class TurtleWriter:
         raise TypeError(f"cannot write {term!r} as Turtle")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace.
-
-    On any failure the temporary file is removed and ``path`` keeps its previous content.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+__all__ = ["TurtleWriter", "write_atomic"]
