@@ -21,7 +21,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .namespace import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("IRI", "string", "date", "integer", "decimal", "boolean")
@@ -31,6 +30,7 @@ _DATE = {
     re.compile(r"^\d{4}$"): "gYear",
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_EXAMPLE = re.compile(r"\be\.g\.\s+([^\s),;]+)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,16 @@ class Param:
         """Turn the text ``value`` into an RDF term of this parameter's type, or raise UsageError."""
         return to_term(value, self.type, self.name)
 
+    @property
+    def example(self) -> str | None:
+        """The value the help text gives after "e.g.", or None.
+
+        >>> Param("form", "IRI", False, None, "only this form (e.g. form:stp)").example
+        'form:stp'
+        """
+        found = _EXAMPLE.search(self.help)
+        return found.group(1) if found else None
+
 
 @dataclass(frozen=True)
 class SavedQuery:
@@ -62,6 +72,10 @@ class SavedQuery:
     def text(self) -> str:
         """The query text as written in the file."""
         return self.path.read_text()
+
+    def example_values(self) -> dict[str, str]:
+        """Values for the required parameters, from their help texts' examples (for demos and tests)."""
+        return {p.name: p.example for p in self.params if p.required and p.example is not None}
 
     @property
     def is_check(self) -> bool:
@@ -129,7 +143,11 @@ def expand(value: str) -> str:
     if value.startswith("<") and value.endswith(">"):
         return value[1:-1]
     prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
+    if not sep or local.startswith("//"):
+        return value
+    from .namespace import PREFIXES  # imported late: it pulls in rdflib
+
+    if prefix in PREFIXES:
         return PREFIXES[prefix] + local
     return value
 

@@ -6,7 +6,6 @@ where the graph lives.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Protocol
 
@@ -96,9 +95,6 @@ def _from_rdflib(term):
     return ox.Literal(str(term))
 
 
-_GRAPH_QUERY = re.compile(r"^\s*(CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
-
-
 class RemoteEngine:
     """A SPARQL 1.1 endpoint reached with SPARQLWrapper (HTTP POST, so long queries work)."""
 
@@ -113,23 +109,28 @@ class RemoteEngine:
         """Send a query to the endpoint and parse the reply with pyoxigraph."""
         import urllib.error
 
-        from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import ASK, CONSTRUCT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-        # Check syntax locally first, so a typo gets the same message as locally.
+        # Parse locally first (against an empty store, results never read), so a typo gets the
+        # same message as locally and the query form is known for certain.
         try:
-            ox.Store().query(sparql, prefixes=prefixes)
+            probe = ox.Store().query(sparql, prefixes=prefixes)
         except SyntaxError as exc:
             raise syntax_error(label, exc) from None
+        graph_query = isinstance(probe, ox.QueryTriples)
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
-        graph_query = bool(_GRAPH_QUERY.search(_strip_prologue(sparql)))
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setTimeout(max(1, round(self.timeout)))
         client.setReturnFormat(TURTLE if graph_query else JSON)
         client.setQuery(sparql)
+        # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
+        # ("created" in a comment made it send the query as an update): set the parsed form.
+        client.queryType = (CONSTRUCT if graph_query
+                            else ASK if isinstance(probe, ox.QueryBoolean) else SELECT)
         try:
             response = client.query().response
             body = response.read()
@@ -153,12 +154,6 @@ class RemoteEngine:
             raise RemoteError(f"{self.url}: unreadable reply ({ctype}): {exc}") from None
 
 
-def _strip_prologue(sparql: str) -> str:
-    lines = [ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#")]
-    text = "\n".join(lines)
-    return re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", text)
-
-
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -172,4 +167,71 @@ def open_engine(*, endpoint: str | None = None, engine: str = "oxigraph",
 
     if engine == "rdflib":
         return RdflibEngine(ensure_built(root) / "graph.nq")
-    return LocalEngine(open_store(root))
+    if _untouched_since_check(root):
+        return LocalEngine(open_store(root, check=False))
+    store = open_store(root)
+    _stamp_checked(root)
+    return LocalEngine(store)
+
+
+_CHECKED = ".checked"
+
+
+def _untouched_since_check(root: Path | None) -> bool:
+    """True when, by file times, nothing the build reads changed since the build was last found current.
+
+    A cheap test run before every local CLI query, so that a current build is opened without
+    importing the build machinery (rdflib, pySHACL, owlrl: most of a CLI call's time). It is
+    conservative: any input, check query or module of the package as new as or newer than the
+    last full check, an input file added or removed, or a store cache that does not match the
+    manifest sends the caller to the full content-digest check in :func:`stpgraph.store.open_store`,
+    after which the time of that check is stamped in ``build/.checked``.
+    """
+    import json
+
+    from .inputs import collect_inputs, shapes_path
+    from .paths import build_dir, project_root
+
+    try:
+        root = root or project_root()
+        out = build_dir(root)
+        manifest = json.loads((out / "manifest.json").read_text())
+        if (out / "store" / "DIGEST").read_text() != manifest["digest"]:
+            return False
+        stamp = out / _CHECKED
+        if stamp.read_text() != manifest["digest"]:
+            return False
+        built_at = stamp.stat().st_mtime_ns
+        if not (out / "graph.nq").is_file():
+            return False
+        inputs = collect_inputs(root)
+        if {i.graph for i in inputs} != set(manifest["graphs"]) - {_INFERRED}:
+            return False
+        files = [i.path for i in inputs] + [shapes_path(root)]
+        files += (root / "queries").glob("*-violation.rq")
+        files += Path(__file__).parent.glob("*.py")
+        return all(path.stat().st_mtime_ns < built_at for path in files)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _stamp_checked(root: Path | None) -> None:
+    """Record (atomically) that the full check just found the build current."""
+    import json
+    import os
+    import tempfile
+
+    from .paths import build_dir, project_root
+
+    out = build_dir(root or project_root())
+    try:
+        digest = json.loads((out / "manifest.json").read_text())["digest"]
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=".checked.", suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(digest)
+        os.replace(tmp, out / _CHECKED)
+    except (OSError, ValueError, KeyError):
+        pass  # only a shortcut is lost
+
+
+_INFERRED = "https://w3id.org/stpgraph/graph/inferred"

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .namespace import PREFIXES, compact_iri
+# The prefix table (stpgraph.namespace) pulls in rdflib, which costs a CLI call more than the
+# query itself; it is imported only by the output formats that show prefixes.
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FORMATS = ("table", "csv", "tsv", "json", "jsonld", "turtle", "ntriples")
 
 
@@ -78,7 +81,11 @@ def plain(term: Term | None, *, compact: bool = False) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return compact_iri(term.value) if compact else term.value
+        if not compact:
+            return term.value
+        from .namespace import compact_iri
+
+        return compact_iri(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
@@ -156,13 +163,13 @@ def _json(results: Results) -> str:
 def _result_set_triples(results: Results) -> list[ox.Triple]:
     """The rows as RDF in the W3C result-set vocabulary, for Turtle or JSON-LD output."""
     rs = ox.BlankNode("results")
-    t = [ox.Triple(rs, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(RS + "ResultSet"))]
+    t = [ox.Triple(rs, ox.NamedNode(RDF_TYPE), ox.NamedNode(RS + "ResultSet"))]
     t += [ox.Triple(rs, ox.NamedNode(RS + "resultVariable"), ox.Literal(v)) for v in results.variables]
     for i, row in enumerate(results.rows):
         sol = ox.BlankNode(f"row{i}")
         t.append(ox.Triple(rs, ox.NamedNode(RS + "solution"), sol))
         t.append(ox.Triple(sol, ox.NamedNode(RS + "index"),
-                           ox.Literal(str(i + 1), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))))
+                           ox.Literal(str(i + 1), datatype=ox.NamedNode(XSD_INTEGER))))
         for j, (var, term) in enumerate(zip(results.variables, row, strict=True)):
             if term is None:
                 continue
@@ -179,6 +186,10 @@ def _render_graph(triples: list[ox.Triple], fmt: str) -> str:
         "json": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES,
         "csv": ox.RdfFormat.N_TRIPLES, "tsv": ox.RdfFormat.N_TRIPLES,
     }[fmt]
-    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else None
+    prefixes = None
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):
+        from .namespace import PREFIXES
+
+        prefixes = PREFIXES
     data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
     return data.decode()
