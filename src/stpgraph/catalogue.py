@@ -145,7 +145,7 @@ def expand(value: str) -> str:
     prefix, sep, local = value.partition(":")
     if not sep or local.startswith("//"):
         return value
-    from .namespace import PREFIXES  # imported late: it pulls in rdflib
+    from .prefixes import PREFIXES
 
     if prefix in PREFIXES:
         return PREFIXES[prefix] + local

@@ -193,7 +193,7 @@ def sparql(text: str | None, file: Path | None, fmt: str, endpoint: str | None, 
 
     Common prefixes (stp:, org:, prov:, dct:, skos:, form:, doc: …) are predeclared.
     """
-    from .namespace import PREFIXES
+    from .prefixes import PREFIXES
     from .results import render
 
     if file is not None:

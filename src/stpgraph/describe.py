@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from .catalogue import bind_values, expand
 from .engines import Engine
 from .errors import UsageError
-from .namespace import compact_iri, sparql_prologue
+from .prefixes import compact_iri, sparql_prologue
 from .results import Results, plain, render
 
 _FIND = sparql_prologue() + """

@@ -83,7 +83,7 @@ def plain(term: Term | None, *, compact: bool = False) -> str:
     if isinstance(term, ox.NamedNode):
         if not compact:
             return term.value
-        from .namespace import compact_iri
+        from .prefixes import compact_iri
 
         return compact_iri(term.value)
     if isinstance(term, ox.BlankNode):
@@ -188,7 +188,7 @@ def _render_graph(triples: list[ox.Triple], fmt: str) -> str:
     }[fmt]
     prefixes = None
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD):
-        from .namespace import PREFIXES
+        from .prefixes import PREFIXES
 
         prefixes = PREFIXES
     data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
