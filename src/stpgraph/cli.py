@@ -229,22 +229,22 @@ def demo(endpoint: str | None, engine: str, timeout: float) -> None:
 
     eng = _engine(endpoint, engine, timeout)
     folder = _root() / "queries"
-    for name in DEMO_QUERIES:
-        if not (folder / f"{name}.rq").is_file():
-            continue
+    for name, params in DEMO_QUERIES:
         saved = get(folder, name)
+        shown = " ".join(f"-p {k}={v}" for k, v in params.items())
         click.secho(f"\n{saved.title}", bold=True)
-        click.echo(f"  {saved.description}  (stpgraph query {name})")
-        click.echo(render(eng.query(saved.bind({}), label=name), "table"), nl=False)
+        click.echo(f"  {saved.description}\n  (stpgraph query {name}{' ' + shown if shown else ''})")
+        click.echo(render(eng.query(saved.bind(params), label=name), "table"), nl=False)
 
 
-DEMO_QUERIES = (
-    "form-succession",
-    "body-succession",
-    "not-replaced",
-    "policy-timeline",
-    "footprint-successor-icb",
-    "claims-vs-data",
+#: The headline questions `stpgraph demo` answers, with the parameters it passes.
+DEMO_QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("form-succession", {}),
+    ("succession-chain", {"from": "stpbody:E54000045"}),
+    ("not-replaced", {}),
+    ("footprint-to-2026-icb", {"footprint": "stpbody:E54000034"}),
+    ("icbs-on-date", {"date": "2026-04-02"}),
+    ("claims-vs-data", {}),
 )
 
 
