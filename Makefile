@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install build demo test lint namespace reference docs pictures tutorial bench clean
+.PHONY: help install build demo test lint namespace reference docs pictures tutorial bench bench-endpoint serve clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -34,8 +34,16 @@ test: install  ## run the whole test suite
 lint: install  ## ruff over the code
 	$(BIN)/ruff check src tests tools bench
 
+serve: build  ## serve the SPARQL endpoint, linked data and web UI on http://127.0.0.1:8000/
+	$(BIN)/stpgraph serve
+
 bench: install  ## benchmark suite: 10k/100k/1M triples, writes bench/results/ (10-20 min)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+
+bench-endpoint: build  ## compare stpgraph serve with rdflib-endpoint and oxigraph serve-read-only
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/endpoint.py
 
 namespace: install  ## regenerate the STP namespace class from ontology/stp.ttl
 	$(BIN)/python tools/gen_namespace.py

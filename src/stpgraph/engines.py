@@ -136,10 +136,13 @@ class RemoteEngine:
             body = response.read()
             ctype = response.headers.get("Content-Type", "")
         except QueryBadFormed as exc:
+            _close_http_errors(exc)
             raise InputError(f"{label}: the endpoint rejected the query: {_first_line(exc)}") from None
         except SPARQLWrapperException as exc:
+            _close_http_errors(exc)
             raise RemoteError(f"{self.url}: {_first_line(exc)}") from None
         except urllib.error.HTTPError as exc:
+            exc.close()
             raise RemoteError(f"{self.url}: HTTP {exc.code} {exc.reason}") from None
         except (TimeoutError, urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -152,6 +155,17 @@ class RemoteEngine:
             return from_solutions(parsed)
         except (SyntaxError, ValueError) as exc:
             raise RemoteError(f"{self.url}: unreadable reply ({ctype}): {exc}") from None
+
+
+def _close_http_errors(exc: BaseException) -> None:
+    """Close the HTTP responses that SPARQLWrapper wraps in its own exceptions (else they leak)."""
+    import urllib.error
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib.error.HTTPError):
+            seen.close()
+        seen = seen.__context__
 
 
 def _first_line(exc: Exception) -> str:
