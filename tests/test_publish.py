@@ -139,7 +139,7 @@ def test_every_saved_query_gives_the_same_answer_remotely(published: str, engine
     remote = RemoteEngine(published + "/query", timeout=120)
     identical = []
     for name, saved in catalogue.items():
-        text = saved.bind({})
+        text = saved.bind(saved.example_values())
         local = engine.query(text, label=name)
         there = remote.query(text, label=name)
         assert there.kind == local.kind, name
@@ -164,7 +164,7 @@ def test_saved_query_through_the_console_command(published: str, engine: LocalEn
     run = _stpgraph("query", name, "--endpoint", published + "/query", "--format", "json")
     assert run.returncode == 0, run.stderr.decode()
     remote = from_solutions(ox.parse_query_results(run.stdout, format=ox.QueryResultsFormat.JSON))
-    local = engine.query(catalogue[name].bind({}), label=name)
+    local = engine.query(catalogue[name].bind(catalogue[name].example_values()), label=name)
     columns = _concat_columns(catalogue[name].text)
     assert _comparable(remote, columns) == _comparable(local, columns)
     assert len(local) > 0

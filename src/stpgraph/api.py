@@ -375,7 +375,7 @@ class KnowledgeGraph:
         self.root = root
 
     def __repr__(self) -> str:
-        where = getattr(self.engine, "url", None) or (str(self.root) if self.root else "local")
+        where = getattr(self.engine, "url", None) or "local"
         return f"<KnowledgeGraph {self.engine.name} {where}>"
 
     # --- queries -------------------------------------------------------------
