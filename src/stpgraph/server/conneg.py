@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
     return best
 
 
+@lru_cache(maxsize=512)  # clients send the same few Accept headers again and again
 def choose(accept: str | None, offered: tuple[Format, ...]) -> Format | None:
     """The offered format the client prefers; the first offered one when ``Accept`` is absent.
 

@@ -12,11 +12,11 @@ from . import linked, saved, sparql, ui
 STATIC = Path(__file__).parent / "static"
 
 ROUTES = [
+    Route("/sparql", sparql.endpoint, methods=["GET", "POST"], name="sparql"),  # first: the busiest
     Route("/", ui.home, name="home"),
     Route("/search", ui.search, name="search"),
     Route("/search.json", ui.search, name="search_json"),
     Route("/query", ui.query_page, name="query_page"),
-    Route("/sparql", sparql.endpoint, methods=["GET", "POST"], name="sparql"),
     Route("/queries", saved.index, name="queries"),
     Route("/queries.json", saved.index, name="queries_json"),
     Route("/queries/{name}", saved.one, name="saved_query"),

@@ -27,10 +27,7 @@ _RDF_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES,
 def select_body(fmt: Format, variables: list[str], rows: list[tuple[Term | None, ...]]) -> bytes:
     """SELECT results in ``fmt`` (JSON, XML, CSV or TSV)."""
     if fmt is JSON:
-        bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-                    for row in rows]
-        doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        return select_json(variables, rows)
     if fmt is XML:
         return _select_xml(variables, rows)
     if fmt is CSV:
@@ -44,6 +41,36 @@ def select_body(fmt: Format, variables: list[str], rows: list[tuple[Term | None,
         lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
         return ("\n".join(lines) + "\n").encode()
     raise ValueError(f"not a results format: {fmt.name}")
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: JSON of recently written terms: lookups repeat predicates, classes and labels a lot.
+_TERM_JSON: dict[Term, str] = {}
+_TERM_JSON_MAX = 50_000  # entries; the cache is emptied when it grows past this
+_TERM_JSON_LONGEST = 300  # characters of value; longer literals are not cached
+
+
+def term_json(term: Term) -> str:
+    """A term as compact SPARQL JSON text, exactly as ``json.dumps(json_term(term))`` would write it."""
+    text = _TERM_JSON.get(term)
+    if text is None:
+        text = _dumps(json_term(term))
+        if len(term.value) <= _TERM_JSON_LONGEST:
+            if len(_TERM_JSON) >= _TERM_JSON_MAX:
+                _TERM_JSON.clear()
+            _TERM_JSON[term] = text
+    return text
+
+
+def select_json(variables: list[str], rows: list[tuple[Term | None, ...]]) -> bytes:
+    """SPARQL 1.1 JSON results, compact, written from cached term texts (byte for byte what
+    ``json.dumps`` of the whole document with ``separators=(",", ":")`` gives)."""
+    keys = [_dumps(v) + ":" for v in variables]
+    bindings = ",".join(
+        "{" + ",".join(key + term_json(t) for key, t in zip(keys, row, strict=True) if t is not None) + "}"
+        for row in rows)
+    head = _dumps({"vars": variables})
+    return f'{{"head":{head},"results":{{"bindings":[{bindings}]}}}}'.encode()
 
 
 def _csv_value(term: Term | None) -> str:

@@ -32,14 +32,15 @@ _RESULT_FORMAT_IRIS = {
 async def endpoint(request: Request) -> Response:
     """``GET``/``POST /sparql``: run a query by the protocol, or describe the service."""
     settings = request.app.state.settings
-    url_params = _pairs(request.url.query)
+    query_string = request.scope.get("query_string", b"")  # raw: cheaper than building request.url
+    url_params = _pairs(decode(query_string, "the URL's query string")) if query_string else []
     if request.method == "GET":
         params = url_params
     else:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await read_body(request, settings.max_request_bytes)
         if ctype == FORM:
-            params = url_params + _pairs(decode(body, "the form body"))
+            params = url_params + _pairs(decode(body, "the form body")) if body else url_params
         elif ctype == "application/sparql-query":
             params = [*url_params, ("query", decode(body, "the query"))]
         elif ctype == "application/sparql-update":

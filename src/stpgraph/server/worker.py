@@ -12,6 +12,11 @@ go on serving. A worker also:
   that slipped past inspection could not open a connection;
 * reads at most ``max_rows`` rows or triples and serialises the answer itself, so the server
   process only forwards bytes.
+
+The server's end of each worker's pipe is an asyncio protocol registered once with the event
+loop: a query costs one write and one or two reads, with no per-query reader registration,
+thread hand-off or task; replies are plain tuples (status, media type, body …) rather than
+pickled objects.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
+import socket
+import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,6 +72,18 @@ def fail(status: int, code: str, message: str) -> Reply:
     return Reply(status, error=(code, message))
 
 
+def encode_reply(reply: Reply) -> bytes:
+    """A reply as the bytes a worker sends (a plain tuple: cheaper than pickling the dataclass)."""
+    return pickle.dumps((reply.status, reply.media_type, reply.body, reply.error, reply.rows,
+                         reply.headers or None), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_reply(data: bytes) -> Reply:
+    """The reply :func:`encode_reply` wrote."""
+    status, media_type, body, error, rows, headers = pickle.loads(data)
+    return Reply(status, media_type, body, error, rows, headers or {})
+
+
 # --- inside a worker --------------------------------------------------------
 
 
@@ -87,7 +107,7 @@ def run_job(store: ox.Store, graphs: frozenset[str], job: Job) -> Reply:
         verdict = None if job.trusted else inspect(job.query, graphs, PREFIXES)
     except Refusal as refusal:
         return fail(refusal.status, refusal.code, refusal.message)
-    kwargs: dict = {"prefixes": PREFIXES}
+    kwargs: dict = {"prefixes": PREFIXES if job.trusted else prefixes_in(job.query)}
     protocol_graphs = [*(job.default_graphs or ()), *(job.named_graphs or ())]
     unknown = [g for g in protocol_graphs if g not in graphs]
     if unknown:
@@ -107,6 +127,16 @@ def run_job(store: ox.Store, graphs: frozenset[str], job: Job) -> Reply:
         return fail(400, "malformed_query", f"SPARQL syntax error: {exc}")
     except (ValueError, TypeError, OSError, RuntimeError) as exc:
         return fail(400, "query_failed", f"the query could not be evaluated: {exc}")
+
+
+_PREFIX_NEEDLES = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
+
+
+def prefixes_in(query: str) -> dict[str, str]:
+    """The predeclared prefixes whose ``name:`` occurs anywhere in the text (a superset of those
+    the query uses: a prefixed name always spells its prefix out). pyoxigraph takes ~1 µs per
+    prefix passed, so a lookup that names none is parsed several times faster."""
+    return {name: iri for needle, name, iri in _PREFIX_NEEDLES if needle in query}
 
 
 def _answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: Job) -> Reply:
@@ -135,7 +165,7 @@ def _answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: 
     for solution in result:
         if len(rows) >= cap:
             return _too_many(cap)
-        rows.append(tuple(solution[v] for v in variables))
+        rows.append(tuple(solution))  # the values in the order of ``variables``, None if unbound
     return Reply(200, fmt.media_type, select_body(fmt, variables, rows), rows=len(rows))
 
 
@@ -178,7 +208,7 @@ def worker_main(conn: Connection, data: str, isolate: bool) -> None:
             reply = run_job(store, graphs, job)
         except Exception as exc:
             reply = fail(400, "query_failed", f"the query could not be evaluated: {exc}")
-        conn.send(reply)
+        conn.send_bytes(encode_reply(reply))
 
 
 # --- in the server process ---------------------------------------------------
@@ -188,11 +218,64 @@ class WorkerError(RuntimeError):
     """A worker could not start."""
 
 
+class _Channel(asyncio.Protocol):
+    """The server's end of a worker's pipe on the event loop: writes jobs, reassembles replies.
+
+    Messages use :mod:`multiprocessing.connection`'s framing (a 4-byte big-endian length, or -1
+    and an 8-byte length), so the worker keeps using its plain ``Connection``.
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future[bytes | None] | None = None
+        self.lost = False
+        self._buffer = bytearray()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
+
+    def send(self, payload: bytes) -> None:
+        """Write one message."""
+        if self.lost or self.transport is None or self.transport.is_closing():
+            raise EOFError("the worker's pipe is closed")
+        size = len(payload)
+        header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
+        self.transport.write(header + payload if size < 65536 else header)
+        if size >= 65536:
+            self.transport.write(payload)
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= 4:
+            (size,) = struct.unpack_from("!i", buffer)
+            start = 4
+            if size == -1:
+                if len(buffer) < 12:
+                    return
+                (size,) = struct.unpack_from("!Q", buffer, 4)
+                start = 12
+            if len(buffer) < start + size:
+                return
+            message = bytes(buffer[start:start + size])
+            del buffer[:start + size]
+            waiter = self.waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(EOFError("the worker's pipe closed"))
+
+
 class _Worker:
     """One worker process and the server's end of its pipe."""
 
     def __init__(self, ctx, data: Path, isolate: bool) -> None:
         self.conn, child = ctx.Pipe()
+        self.channel: _Channel | None = None
         self.process = ctx.Process(target=worker_main, args=(child, str(data), isolate),
                                    daemon=True, name="stpgraph-query-worker")
         self.process.start()
@@ -211,27 +294,28 @@ class _Worker:
             raise WorkerError(f"a query worker could not open {data}: {detail}")
         self.isolated = bool(detail)
 
-    async def ask(self, job: Job, timeout: float) -> Reply | None:
-        """Send a job and await the reply on the event loop; None when ``timeout`` passes first.
-
-        The job is small (the request size is capped) and the idle worker is waiting to read it;
-        the reply is read once the worker has started writing it, so neither blocks the loop
-        for long — and no thread hand-off is needed per query.
-        """
+    async def attach(self) -> None:
+        """Hand the pipe to the running event loop (once, after the worker said it is ready)."""
         loop = asyncio.get_running_loop()
-        self.conn.send(job)
-        if not self.conn.poll(0):
-            readable = loop.create_future()
-            fd = self.conn.fileno()
-            loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
-            try:
-                await asyncio.wait_for(readable, max(timeout, 0.0))
-            except TimeoutError:
-                return None
-            finally:
-                loop.remove_reader(fd)
-                os.set_blocking(fd, True)  # uvloop makes watched descriptors non-blocking
-        return self.conn.recv()
+        sock = socket.socket(fileno=os.dup(self.conn.fileno()))
+        self.conn.close()
+        _, self.channel = await loop.create_unix_connection(_Channel, sock=sock)
+
+    async def ask(self, job: Job, timeout: float) -> Reply | None:
+        """Send a job and await the reply; None when ``timeout`` passes first."""
+        channel = self.channel
+        assert channel is not None, "attach() first"
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bytes | None] = loop.create_future()
+        channel.waiter = waiter
+        channel.send(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        timer = loop.call_later(max(timeout, 0.0), lambda: waiter.done() or waiter.set_result(None))
+        try:
+            message = await waiter
+        finally:
+            timer.cancel()
+            channel.waiter = None
+        return None if message is None else decode_reply(message)
 
     def kill(self) -> None:
         """Stop the process at once and release its pipe."""
@@ -241,6 +325,9 @@ class _Worker:
             self.process.join(5)
         with contextlib.suppress(Exception):
             self.conn.close()
+        if self.channel is not None and self.channel.transport is not None:
+            with contextlib.suppress(Exception):
+                self.channel.transport.abort()
 
 
 class QueryPool:
@@ -259,6 +346,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._tasks: set[asyncio.Task] = set()  # keeps the tasks that enlist fresh workers alive
         self.killed = 0
 
     @property
@@ -274,6 +362,7 @@ class QueryPool:
         workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn)
                                          for _ in range(self.size)))
         for worker in workers:
+            await worker.attach()
             self._idle.put_nowait(worker)
 
     def _spawn(self) -> _Worker:
@@ -290,7 +379,9 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            # no task for wait_for when a worker is free (the usual case)
+            worker = self._idle.get_nowait() if not self._idle.empty() else \
+                await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
             return fail(503, "busy", f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
                                      "try again shortly")
@@ -318,6 +409,17 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         idle = self._idle
 
+        async def enlist(fresh: _Worker) -> None:
+            try:
+                await fresh.attach()
+            except OSError:
+                fresh.kill()
+                return
+            if self._closed:
+                fresh.kill()
+                return
+            idle.put_nowait(fresh)
+
         def respawn() -> None:
             worker.kill()
             if self._closed:
@@ -326,9 +428,14 @@ class QueryPool:
             if self._closed:
                 fresh.kill()
                 return
-            loop.call_soon_threadsafe(idle.put_nowait, fresh)
+            loop.call_soon_threadsafe(self._track, loop.create_task, enlist(fresh))
 
         self._threads.submit(respawn)
+
+    def _track(self, create_task, coro) -> None:
+        task = create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
         """Stop every worker."""
