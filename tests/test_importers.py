@@ -15,8 +15,26 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from reference_support import (
+    BASE,
+    CCG,
+    EVENT,
+    FINDING,
+    FOOTPRINT,
+    ICB,
+    ID,
+    MEMBERSHIP,
+    ORG,
+    REGION,
+    SICBL,
+    STP,
+    STPBODY,
+    TRUST,
+    load_set,
+    union_of,
+)
 
 from stpgraph.errors import InputError
 from stpgraph.importers import (
@@ -32,20 +50,6 @@ from stpgraph.importers import (
 from stpgraph.importers.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
-BASE = "https://w3id.org/stpgraph/"
-STP = Namespace(BASE + "def/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-ID = Namespace(BASE + "id/")
-STPBODY = Namespace(BASE + "id/stp/")
-FOOTPRINT = Namespace(BASE + "id/footprint/")
-ICB = Namespace(BASE + "id/icb/")
-CCG = Namespace(BASE + "id/ccg/")
-SICBL = Namespace(BASE + "id/sub-icb-location/")
-REGION = Namespace(BASE + "id/region/")
-TRUST = Namespace(BASE + "id/trust/")
-EVENT = Namespace(BASE + "id/event/")
-FINDING = Namespace(BASE + "id/finding/")
-MEMBERSHIP = Namespace(BASE + "id/membership/")
 ACT = URIRef(BASE + "id/document/health-and-care-act-2022")
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 DAY_BEFORE = Literal("2022-06-30", datatype=XSD.date)
@@ -65,17 +69,13 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def graphs(out: Path) -> dict[str, Graph]:
-    return {p.stem: Graph().parse(p, format="turtle") for p in sorted(out.glob("*.ttl"))}
+    return {p.stem: load_set(out, p.stem) for p in sorted(out.glob("*.ttl"))}
 
 
 @pytest.fixture(scope="module")
 def union(graphs: dict[str, Graph]) -> Graph:
     """The table sets together (the waves file is checked in tests/test_waves.py)."""
-    g = Graph()
-    for name, part in graphs.items():
-        if name in IMPORTERS:
-            g += part
-    return g
+    return union_of(part for name, part in graphs.items() if name in IMPORTERS)
 
 
 # --- every set -----------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_every_set_is_written_and_counts_are_its_triples(tmp_path: Path) -> None
     counts = import_all(FIXTURES, tmp_path)
     assert list(counts) == [*IMPORTERS, *WAVE_SETS]
     for name, count in counts.items():
-        parsed = Graph().parse(tmp_path / f"{name}.ttl", format="turtle")
+        parsed = load_set(tmp_path, name)
         assert len(parsed) == count > 0, name
 
 

@@ -8,28 +8,31 @@ ontology, so they run without ../shared.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from reference_support import (
+    BASE,
+    CCG,
+    EVENT,
+    FINDING,
+    FOOTPRINT,
+    ICB,
+    ID,
+    ORG,
+    QUERIES,
+    REFERENCE,
+    REGION,
+    ROOT,
+    SICBL,
+    STP,
+    STPBODY,
+    load_set,
+    union_of,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "data" / "reference"
-QUERIES = ROOT / "queries"
-BASE = "https://w3id.org/stpgraph/"
-STP = Namespace(BASE + "def/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-ID = Namespace(BASE + "id/")
-STPBODY = Namespace(BASE + "id/stp/")
-FOOTPRINT = Namespace(BASE + "id/footprint/")
-ICB = Namespace(BASE + "id/icb/")
-CCG = Namespace(BASE + "id/ccg/")
-SICBL = Namespace(BASE + "id/sub-icb-location/")
-REGION = Namespace(BASE + "id/region/")
-EVENT = Namespace(BASE + "id/event/")
-FINDING = Namespace(BASE + "id/finding/")
 SETS = ["stps-2017", "stps-2018", "stp-regions-2018", "stp-regions-2020", "ccg-stp-2021",
         "icbs-2023", "sub-icb-locations-2023", "stp-list-sizes-2022", "ccg-population-2018",
         "ccg-successors-2020"]
@@ -38,15 +41,12 @@ SUCCESSION = (STP.Merger, STP.Acquisition, STP.Split, STP.Evolution, STP.Replace
 
 @pytest.fixture(scope="module")
 def graphs() -> dict[str, Graph]:
-    return {name: Graph().parse(REFERENCE / f"{name}.ttl", format="turtle") for name in SETS}
+    return {name: load_set(REFERENCE, name) for name in SETS}
 
 
 @pytest.fixture(scope="module")
 def union(graphs: dict[str, Graph]) -> Graph:
-    g = Graph()
-    for part in graphs.values():
-        g += part
-    return g
+    return union_of(graphs.values())
 
 
 def typed(g: Graph, cls: URIRef) -> set[URIRef]:
@@ -281,9 +281,7 @@ def test_shacl_shapes_pass(union: Graph) -> None:
     ontology = Graph()
     for name in ("stp.ttl", "schemes.ttl"):
         ontology.parse(ROOT / "ontology" / name, format="turtle")
-    data = Graph()
-    data += union
-    data += ontology
+    data = union_of([union, ontology])
     assert shape_violations(data, ontology, ROOT / "ontology" / "shapes.ttl") == []
 
 

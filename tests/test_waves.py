@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from reference_support import GRAPH, ID, ORG, QUERIES, REFERENCE, load_set
 
 from stpgraph.catalogue import get
 from stpgraph.engines import LocalEngine
@@ -26,19 +27,9 @@ from stpgraph.importers.markdown_waves import SETS, STP21, VANGUARD_LINKS, impor
 from stpgraph.namespace import STP
 from stpgraph.results import plain
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "waves" / "mini.md"
-REFERENCE = ROOT / "data" / "reference"
-QUERIES = ROOT / "queries"
-ID = Namespace("https://w3id.org/stpgraph/id/")
-GRAPH = Namespace("https://w3id.org/stpgraph/graph/")
-ORG = Namespace("http://www.w3.org/ns/org#")
 CERTAIN = ID["certainty/confirmed"]
 INFERRED = ID["certainty/inferred"]
-
-
-def _load(folder: Path, stem: str) -> Graph:
-    return Graph().parse(folder / f"{stem}.ttl", format="turtle")
 
 
 def _run(engine: LocalEngine, name: str, **params: str) -> list[dict[str, str]]:
@@ -63,7 +54,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_fixture_writes_one_graph_per_set_with_provenance(mini: Path) -> None:
     assert sorted(p.name for p in mini.iterdir()) == sorted(f"{s}.ttl" for s in SETS)
     for stem in SETS:
-        g = _load(mini, stem)
+        g = load_set(mini, stem)
         dataset = ID[f"dataset/{stem}"]
         assert (GRAPH[stem], PROV.wasDerivedFrom, dataset) in g
         assert (dataset, DCTERMS.identifier, Literal(stem)) in g
@@ -80,17 +71,17 @@ def test_fixture_import_is_deterministic(mini: Path, tmp_path: Path) -> None:
 
 
 def test_fixture_sources_are_the_addresses_the_file_gives(mini: Path) -> None:
-    g = _load(mini, "vanguards")
+    g = load_set(mini, "vanguards")
     assert (ID["vanguard/alpha-partners"], DCTERMS.source,
             URIRef("https://england.nhs.uk/first/page/")) in g
-    icbs = _load(mini, "icbs-2026")
+    icbs = load_set(mini, "icbs-2026")
     repo_file = URIRef("https://github.com/owner/repo/blob/"
                        "0123456789abcdef0123456789abcdef01234567/docs/history.md")
     assert (ID["event/icb-split-2026-04-01-QNQ"], DCTERMS.source, repo_file) in icbs
 
 
 def test_fixture_vanguards_names_numbers_and_certainty(mini: Path) -> None:
-    g = _load(mini, "vanguards")
+    g = load_set(mini, "vanguards")
     alpha, beta, gamma = (ID[f"vanguard/{s}"] for s in ("alpha-partners", "beta-network",
                                                         "gamma-care"))
     assert set(g.objects(alpha, RDFS.label)) == {Literal("Alpha Partners (Somewhere)", lang="en")}
@@ -109,7 +100,7 @@ def test_fixture_vanguards_names_numbers_and_certainty(mini: Path) -> None:
 
 
 def test_fixture_pioneers_keep_month_when_day_is_unverified(mini: Path) -> None:
-    g = _load(mini, "pioneers")
+    g = load_set(mini, "pioneers")
     assert g.value(ID["wave/integrated-care-pioneers-2"], DCTERMS.date) == Literal(
         "2015-01", datatype=XSD.gYearMonth)
     assert (ID["pioneer/north-thing"], SKOS.altLabel, Literal("Thing", lang="en")) in g
@@ -119,7 +110,7 @@ def test_fixture_pioneers_keep_month_when_day_is_unverified(mini: Path) -> None:
 
 
 def test_fixture_cohorts_inferred_member_absorption_and_renaming(mini: Path) -> None:
-    g = _load(mini, "ics-cohorts")
+    g = load_set(mini, "ics-cohorts")
     bs = ID["event/ics-designation-2020-12-QHL"]
     dorset = ID["event/ics-designation-2020-12-QVV"]
     assert g.value(bs, STP.certainty) == INFERRED
@@ -140,7 +131,7 @@ def test_fixture_cohorts_inferred_member_absorption_and_renaming(mini: Path) -> 
 
 
 def test_fixture_icb_successions(mini: Path) -> None:
-    g = _load(mini, "icbs-2026")
+    g = load_set(mini, "icbs-2026")
     day = Literal("2026-04-01", datatype=XSD.date)
     assert g.value(ID["icb/S0E4D"], STP.startDate) == day
     ends = {s for s in g.subjects(STP.endDate, Literal("2026-03-31", datatype=XSD.date))}
@@ -226,7 +217,7 @@ def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_stp21_table_matches_the_reference_layer() -> None:
-    g = _load(REFERENCE, "ccg-stp-2021")
+    g = load_set(REFERENCE, "ccg-stp-2021")
     found = {str(code): s for s, code in g.subject_objects(STP.odsCode)
              if (s, RDF.type, STP.SustainabilityAndTransformationPartnership) in g}
     assert set(found) == set(STP21)
@@ -382,7 +373,7 @@ _FACT_CLASSES = (STP.ChangeEvent, STP.Wave, STP.Vanguard, STP.IntegratedCarePion
 
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, Graph]:
-    return {stem: _load(REFERENCE, stem) for stem in SETS}
+    return {stem: load_set(REFERENCE, stem) for stem in SETS}
 
 
 def test_every_fact_node_has_exactly_one_certainty(shipped: dict[str, Graph]) -> None:

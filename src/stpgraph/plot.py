@@ -10,8 +10,6 @@ graph says: undated things are listed as undated, never placed at a guessed date
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
+from .atomic import write_atomic
 from .catalogue import bind_values
 from .dates import Day, Year, YearMonth, parse_partial, sort_key
 from .engines import Engine
@@ -55,17 +54,7 @@ class Picture:
         if fmt not in FORMATS:
             raise UsageError(f"{path}: cannot tell the picture format; use a .svg or .png name "
                              "or --format svg|png")
-        data = self.svg.encode("utf-8") if fmt == "svg" else self.png
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a picture is for sharing
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, self.svg if fmt == "svg" else self.png)
         return path
 
     def _repr_svg_(self) -> str:
@@ -75,29 +64,31 @@ class Picture:
         return f"<Picture {self.title!r}>"
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 # --- succession (Graphviz) -------------------------------------------------------------
 
 _STEP_TYPES = ("stp:Merger", "stp:Acquisition", "stp:Split", "stp:Evolution", "stp:Replacement")
 _FORM_TYPES = ("stp:FormRenaming", "stp:FormEvolution", "stp:FormReplacement")
 
-_FORM_EDGES = sparql_prologue() + f"""
-SELECT ?from ?to ?kind ?date ?status ?framework ?event WHERE {{
-  {{
-    SELECT ?from ?to ?kind ?event (MIN(STR(?d)) AS ?date) (MIN(STR(?st)) AS ?status)
+def _change_events(link: str, types: Iterable[str], note: str, note_path: str) -> str:
+    """A sub-query: each change event of one of ``types`` that links ``?from`` to ``?to`` by
+    ``link``, with its kind, earliest date, earliest ``?<note>`` (read along ``note_path``) and
+    formal framework."""
+    return f"""
+    SELECT ?from ?to ?kind ?event (MIN(STR(?d)) AS ?date) (MIN(STR(?n)) AS ?{note})
            (MIN(STR(?fw)) AS ?framework) WHERE {{
-      ?event stp:priorForm ?from ; stp:nextForm ?to ; a ?type .
-      FILTER(?type IN ({", ".join(_FORM_TYPES)}))
+      ?event {link} ; a ?type .
+      FILTER(?type IN ({", ".join(types)}))
       ?type rdfs:label ?kind_l . BIND(STR(?kind_l) AS ?kind)
       OPTIONAL {{ ?event dct:date ?d }}
-      OPTIONAL {{ ?event stp:status/skos:prefLabel ?st }}
+      OPTIONAL {{ ?event {note_path} ?n }}
       OPTIONAL {{ ?event stp:hasFormalFramework/rdfs:label ?fw }}
-    }} GROUP BY ?from ?to ?kind ?event
+    }} GROUP BY ?from ?to ?kind ?event"""
+
+
+_FORM_EDGES = sparql_prologue() + f"""
+SELECT ?from ?to ?kind ?date ?status ?framework ?event WHERE {{
+  {{{_change_events("stp:priorForm ?from ; stp:nextForm ?to", _FORM_TYPES,
+                    "status", "stp:status/skos:prefLabel")}
   }} UNION {{
     SELECT DISTINCT ?from ?to ?kind WHERE {{
       ?from stp:couldBecome ?to . BIND("could become" AS ?kind)
@@ -108,16 +99,8 @@ SELECT ?from ?to ?kind ?date ?status ?framework ?event WHERE {{
 
 _BODY_EDGES = sparql_prologue() + f"""
 SELECT ?from ?to ?kind ?date ?latest ?framework ?event WHERE {{
-  {{
-    SELECT ?from ?to ?kind ?event (MIN(STR(?d)) AS ?date) (MIN(STR(?l)) AS ?latest)
-           (MIN(STR(?fw)) AS ?framework) WHERE {{
-      ?event org:originalOrganization ?from ; org:resultingOrganization ?to ; a ?type .
-      FILTER(?type IN ({", ".join(_STEP_TYPES)}))
-      ?type rdfs:label ?kind_l . BIND(STR(?kind_l) AS ?kind)
-      OPTIONAL {{ ?event dct:date ?d }}
-      OPTIONAL {{ ?event stp:latestDate ?l }}
-      OPTIONAL {{ ?event stp:hasFormalFramework/rdfs:label ?fw }}
-    }} GROUP BY ?from ?to ?kind ?event
+  {{{_change_events("org:originalOrganization ?from ; org:resultingOrganization ?to", _STEP_TYPES,
+                    "latest", "stp:latestDate")}
   }}
 }} ORDER BY ?from ?to ?event
 """

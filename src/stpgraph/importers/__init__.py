@@ -42,7 +42,7 @@ from ._base import (
     year,
 )
 from ._sources import FILES, Sources
-from ._turtle import TurtleWriter, write_atomic
+from ._turtle import TurtleWriter, write_sets
 
 __all__ = ["IMPORTERS", "Importer", "ReferenceTableError", "import_all", "import_set"]
 
@@ -198,18 +198,11 @@ def _render(names: Iterable[str], source_dir: Path) -> dict[str, tuple[str, int]
     return out
 
 
-def _write(rendered: dict[str, tuple[str, int]], out_dir: Path) -> dict[str, int]:
-    """Write each rendered set atomically; return the triple counts."""
-    for name, (text, _count) in rendered.items():
-        write_atomic(Path(out_dir) / f"{name}.ttl", text)
-    return {name: count for name, (_text, count) in rendered.items()}
-
-
 def import_set(name: str, source_dir: Path, out_dir: Path) -> int:
     """Import one set into ``out_dir/<name>.ttl``; return the number of triples written."""
     if name not in IMPORTERS:
         raise KeyError(f"no reference set {name!r}; known sets: {', '.join(IMPORTERS)}")
-    return _write(_render([name], Path(source_dir)), out_dir)[name]
+    return write_sets(_render([name], Path(source_dir)), out_dir)[name]
 
 
 #: The Markdown file of vanguards, pioneers, ICS cohorts and ICBs (read by markdown_waves).
@@ -225,4 +218,4 @@ def import_all(source_dir: Path, out_dir: Path) -> dict[str, int]:
 
     rendered = _render(IMPORTERS, Path(source_dir))
     rendered.update(render_waves(Path(source_dir) / WAVES_FILE))
-    return _write(rendered, out_dir)
+    return write_sets(rendered, out_dir)

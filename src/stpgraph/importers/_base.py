@@ -201,16 +201,23 @@ def graph_iri(set_name: str) -> URIRef:
     return URIRef(GRAPH + set_name)
 
 
-def describe_dataset(g: Graph, set_name: str, info: DatasetInfo, file_name: str) -> URIRef:
-    """State that the set's graph derives from its dataset, and describe that dataset."""
+def dataset_node(g: Graph, set_name: str, title: str) -> URIRef:
+    """State that the set's graph derives from dataset ``id/dataset/<set_name>``; type, title and
+    identify that dataset, and return it."""
     ds = DATASET[set_name]
     g.add((graph_iri(set_name), PROV.wasDerivedFrom, ds))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, RDF.type, PROV.Entity))
-    g.add((ds, RDFS.label, en(info.title)))
-    g.add((ds, DCTERMS.title, en(info.title)))
-    g.add((ds, DCTERMS.description, en(f"{info.description} Vintage: {info.vintage}.")))
+    g.add((ds, RDFS.label, en(title)))
+    g.add((ds, DCTERMS.title, en(title)))
     g.add((ds, DCTERMS.identifier, plain(set_name)))
+    return ds
+
+
+def describe_dataset(g: Graph, set_name: str, info: DatasetInfo, file_name: str) -> URIRef:
+    """State that the set's graph derives from its dataset, and describe that dataset."""
+    ds = dataset_node(g, set_name, info.title)
+    g.add((ds, DCTERMS.description, en(f"{info.description} Vintage: {info.vintage}.")))
     g.add((ds, DCTERMS.publisher, info.publisher.iri))
     info.publisher.describe(g)
     g.add((ds, DCTERMS.source, info.source_url))
@@ -259,35 +266,41 @@ def labels(g: Graph, node: URIRef, latest: str, own: str) -> None:
         g.add((node, SKOS.altLabel, en(own)))
 
 
+def _period(g: Graph, node: URIRef | BNode, start: Literal | None, end: Literal | None) -> None:
+    """Give ``node`` its stp:startDate and stp:endDate, each where known."""
+    if start is not None:
+        g.add((node, STP.startDate, start))
+    if end is not None:
+        g.add((node, STP.endDate, end))
+
+
+def _dated(g: Graph, node: URIRef, link: URIRef, kind: URIRef, label: str,
+           start: Literal | None, end: Literal | None) -> BNode:
+    """Attach to ``node`` by ``link`` a blank node of ``kind`` with a label and a period."""
+    b = BNode()
+    g.add((node, link, b))
+    g.add((b, RDF.type, kind))
+    g.add((b, RDFS.label, en(label)))
+    _period(g, b, start, end)
+    return b
+
+
 def dated_name(g: Graph, node: URIRef, name: str, when: str,
                start: Literal | None = None, end: Literal | None = None) -> None:
     """Attach a stp:DatedName: the name ``name`` as the table of vintage ``when`` gives it.
 
     Which table that is, the named graph tells (``GRAPH ?g``); the label names the vintage.
     """
-    b = BNode()
-    g.add((node, STP.hasDatedName, b))
-    g.add((b, RDF.type, STP.DatedName))
-    g.add((b, RDFS.label, en(f"{name} (name in the {when} table)")))
+    b = _dated(g, node, STP.hasDatedName, STP.DatedName, f"{name} (name in the {when} table)",
+               start, end)
     g.add((b, STP.name, en(name)))
-    if start is not None:
-        g.add((b, STP.startDate, start))
-    if end is not None:
-        g.add((b, STP.endDate, end))
 
 
 def dated_code(g: Graph, node: URIRef, code: str, note: str, *, start: Literal | None = None,
                end: Literal | None = None) -> None:
     """Attach a stp:DatedCode: ``code`` identified ``node`` from ``start`` to ``end``."""
-    b = BNode()
-    g.add((node, STP.hasDatedCode, b))
-    g.add((b, RDF.type, STP.DatedCode))
-    g.add((b, RDFS.label, en(f"{code} ({note})")))
+    b = _dated(g, node, STP.hasDatedCode, STP.DatedCode, f"{code} ({note})", start, end)
     g.add((b, SKOS.notation, plain(code)))
-    if start is not None:
-        g.add((b, STP.startDate, start))
-    if end is not None:
-        g.add((b, STP.endDate, end))
 
 
 def membership(g: Graph, member: URIRef, member_key: str, organisation: URIRef,
@@ -299,10 +312,7 @@ def membership(g: Graph, member: URIRef, member_key: str, organisation: URIRef,
     g.add((m, RDFS.label, en(label)))
     g.add((m, ORG.member, member))
     g.add((m, ORG.organization, organisation))
-    if start is not None:
-        g.add((m, STP.startDate, start))
-    if end is not None:
-        g.add((m, STP.endDate, end))
+    _period(g, m, start, end)
     if description:
         g.add((m, DCTERMS.description, en(description)))
     return m

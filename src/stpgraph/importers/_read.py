@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +18,18 @@ from typing import Any
 
 from ._base import ReferenceTableError
 
+
+def _ons(prefix: str, what: str) -> tuple[re.Pattern[str], str]:
+    """The scheme of ONS codes of one kind: ``prefix`` and six digits."""
+    return re.compile(rf"^{prefix}[0-9]{{6}}$"), f"an ONS {what} code ({prefix} and six digits)"
+
+
 #: Code schemes a column may hold: a pattern and how to describe it in an error.
 CODES: dict[str, tuple[re.Pattern[str], str]] = {
-    "stp-ons": (re.compile(r"^E54[0-9]{6}$"),
-                "an ONS STP/ICB footprint code (E54 and six digits)"),
-    "ccg-ons": (re.compile(r"^E38[0-9]{6}$"),
-                "an ONS CCG or sub-ICB location code (E38 and six digits)"),
-    "region-ons": (re.compile(r"^E40[0-9]{6}$"),
-                   "an ONS NHS England region code (E40 and six digits)"),
-    "alliance-ons": (re.compile(r"^E56[0-9]{6}$"),
-                     "an ONS cancer alliance code (E56 and six digits)"),
+    "stp-ons": _ons("E54", "STP/ICB footprint"),
+    "ccg-ons": _ons("E38", "CCG or sub-ICB location"),
+    "region-ons": _ons("E40", "NHS England region"),
+    "alliance-ons": _ons("E56", "cancer alliance"),
     "ccg-ods": (re.compile(r"^[0-9A-Z]{3,5}$"),
                 "an ODS CCG code (three to five capitals or digits)"),
     "stp-ods": (re.compile(r"^Q[0-9A-Z]{2}$"),
@@ -66,10 +69,13 @@ class Row:
 
     def code(self, column: str, scheme: str) -> str:
         """The value of ``column``, checked against a code scheme of :data:`CODES`."""
-        value = self.text(column)
-        pattern, what = CODES[scheme]
+        return self.check_code(self.text(column), scheme, repr(column))
+
+    def check_code(self, value: str, scheme: str, what: str) -> str:
+        """``value`` checked against a code scheme of :data:`CODES`; an error calls it ``what``."""
+        pattern, description = CODES[scheme]
         if not pattern.match(value):
-            raise self.error(f"{column!r} should be {what}, found {value!r}")
+            raise self.error(f"{what} should be {description}, found {value!r}")
         return value
 
     def count(self, column: str) -> int:
@@ -78,6 +84,14 @@ class Row:
         if not re.fullmatch(r"[0-9]+", value):
             raise self.error(f"{column!r} should be a whole number, found {value!r}")
         return int(value)
+
+    def value(self, column: str, kind: str) -> str | int:
+        """The value of ``column`` read as ``kind``: "text", "count" or a code scheme of :data:`CODES`."""
+        if kind == "text":
+            return self.text(column)
+        if kind == "count":
+            return self.count(column)
+        return self.code(column, kind)
 
 
 def _decode(path: Path) -> str:
@@ -134,7 +148,10 @@ def read_json_object(path: Path) -> list[Row]:
     The line of each row is the line where its key is written. Duplicate keys are an error.
     """
     text = _decode(path)
-    seen: dict[str, int] = {}
+    lines: dict[str, list[int]] = defaultdict(list)  # key -> the lines it is written on
+    for number, line in enumerate(text.splitlines(), 1):
+        if match := _KEY.match(line):
+            lines[match.group(1)].append(number)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -150,14 +167,8 @@ def read_json_object(path: Path) -> list[Row]:
         raise ReferenceTableError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except ValueError as exc:
         key = str(exc).split("'")[1] if "'" in str(exc) else ""
-        lines = [i for i, ln in enumerate(text.splitlines(), 1)
-                 if (m := _KEY.match(ln)) and m.group(1) == key]
-        raise ReferenceTableError(path, lines[-1] if lines else None, str(exc)) from None
+        raise ReferenceTableError(path, lines[key][-1] if lines[key] else None, str(exc)) from None
     if not isinstance(data, dict):
         raise ReferenceTableError(path, 1, "expected a JSON object of code: value pairs")
-    for number, line in enumerate(text.splitlines(), 1):
-        match = _KEY.match(line)
-        if match and match.group(1) in data:
-            seen.setdefault(match.group(1), number)
-    return [Row(path, seen.get(key, 0), {"key": key, "value": value})
+    return [Row(path, lines[key][0] if lines[key] else 0, {"key": key, "value": value})
             for key, value in data.items()]

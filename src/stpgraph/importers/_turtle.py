@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -143,4 +144,12 @@ class TurtleWriter:
         raise TypeError(f"cannot write {term!r} as Turtle")
 
 
-__all__ = ["TurtleWriter", "write_atomic"]
+def write_sets(rendered: Mapping[str, tuple[str, int]], out_dir: Path) -> dict[str, int]:
+    """Write each set's rendered Turtle atomically to ``out_dir/<set>.ttl``; return the triple
+    counts (``rendered`` maps a set to its text and count)."""
+    for name, (text, _count) in rendered.items():
+        write_atomic(Path(out_dir) / f"{name}.ttl", text)
+    return {name: count for name, (_text, count) in rendered.items()}
+
+
+__all__ = ["TurtleWriter", "write_atomic", "write_sets"]

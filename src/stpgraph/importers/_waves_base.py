@@ -9,16 +9,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, XSD
+from rdflib.namespace import DCAT, DCTERMS
 
 from ..namespace import STP
 from ..paths import ID
 from ._base import (
-    DOC,
+    AGENT,
+    CERTAINTY,
     FINDING,
+    MONTHS,
     TURTLE_PREFIXES,
+    day,
+    month,
+    month_words,
 )
-from ._markdown import MdDocument, MdRow, MdSection, SourceEntry, keys_in
+from ._markdown import MdDocument, MdRow, MdSection, MdTable, SourceEntry, keys_in
 
 VANGUARD = Namespace(ID + "vanguard/")
 VANGUARD_TYPE = Namespace(ID + "vanguard-type/")
@@ -28,8 +33,6 @@ ICS = Namespace(ID + "ics/")
 PROGRAMME = Namespace(ID + "programme/")
 REQUIREMENT = Namespace(ID + "requirement/")
 SCHEME = Namespace(ID + "scheme/")
-AGENT = Namespace(ID + "org/")
-CERTAINTY = Namespace(ID + "certainty/")
 STATUS = Namespace(ID + "status/")
 
 #: The four sets this importer writes, in order; each is ``data/reference/<set>.ttl``.
@@ -48,7 +51,6 @@ PREFIXES = {
 NEW_MODELS_OF_CARE = PROGRAMME["new-models-of-care"]
 PIONEER_PROGRAMME = PROGRAMME["integrated-care-and-support-pioneers"]
 VANGUARD_COUNT = FINDING["count-vanguard-sites"]  # the seed's "50 'Vanguard' sites"
-HEALTH_AND_CARE_ACT = DOC["health-and-care-act-2022"]
 NHS_ENGLAND = AGENT["nhs-england"]
 
 #: The 42 STPs of April 2021 by ODS code: their ONS code and name in the ONS "Clinical
@@ -167,11 +169,8 @@ ABSORBED_ALIASES = {
     "Cumbria": "West, North and East Cumbria",
 }
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"]
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_MONTHS = {m[:3]: i for i, m in enumerate(MONTHS, 1)}  # 'Jan' -> 1
+_MON = f"(?:{'|'.join(_MONTHS)})"
 _DAY_MON_YEAR = re.compile(rf"^(?P<day>[0-9]{{1,2}}) (?P<mon>{_MON}) (?P<year>[0-9]{{4}})")
 _MON_YEAR = re.compile(rf"^(?P<mon>{_MON}) (?P<year>[0-9]{{4}})")
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -183,29 +182,13 @@ _MARK = re.compile(r"\[(?:unverified|inferred)[^\]]*\]")
 # =================================================================================================
 
 
-def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
-
-
-def _day(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
-
-
-def _month(text: str) -> Literal:
-    return Literal(text, datatype=XSD.gYearMonth)
-
-
-def _year(text: str) -> Literal:
-    return Literal(text, datatype=XSD.gYear)
-
-
 def _date_text(lit: Literal) -> str:
     """A date literal in words: '10 March 2015', 'January 2015'."""
     parts = str(lit).split("-")
     if len(parts) == 3:
-        return f"{int(parts[2])} {_MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month_words(str(lit)[:7])}"
     if len(parts) == 2:
-        return f"{_MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+        return month_words(str(lit))
     return parts[0]
 
 
@@ -223,13 +206,13 @@ def _parse_date(row: MdRow, text: str) -> Literal:
     """Read '10 Mar 2015', 'Jun 2017' or '2013-11-01' at the start of ``text``, at its precision."""
     text = text.strip().strip("*")
     if _ISO_DAY.match(text[:10]):
-        return _day(text[:10])
+        return day(text[:10])
     m = _DAY_MON_YEAR.match(text)
     if m:
-        return _day(f"{m['year']}-{_MONTHS[m['mon']]:02d}-{int(m['day']):02d}")
+        return day(f"{m['year']}-{_MONTHS[m['mon']]:02d}-{int(m['day']):02d}")
     m = _MON_YEAR.match(text)
     if m:
-        return _month(f"{m['year']}-{_MONTHS[m['mon']]:02d}")
+        return month(f"{m['year']}-{_MONTHS[m['mon']]:02d}")
     raise row.error(f"expected a date such as '10 Mar 2015', 'Jun 2017' or '2013-11-01', found "
                     f"{text[:30]!r}")
 
@@ -302,9 +285,15 @@ class _Builder:
         g.add((node, STP.certainty, CERTAINTY[certainty]))
 
 
-def _expect_header(section: MdSection, header: tuple[str, ...], expected: tuple[str, ...]) -> None:
-    """Raise naming the section unless the table's columns start with ``expected``."""
+def _one_table(section: MdSection, number: str, expected: tuple[str, ...]) -> MdTable:
+    """Section ``number``'s only table; raise naming the section unless there is exactly one and
+    its columns start with ``expected``."""
+    if len(section.tables) != 1:
+        raise section.error(f"section {number} should hold one table, found {len(section.tables)}")
+    table = section.tables[0]
+    header = table.header
     if len(header) != len(expected) or any(
             not h.startswith(e) for h, e in zip(header, expected, strict=True)):
         raise section.error(f"expected a table with columns {' | '.join(expected)}, found "
                             f"{' | '.join(header)}")
+    return table

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from ..namespace import STP
 from ._base import (
@@ -16,14 +16,21 @@ from ._base import (
     FINDING,
     FORM,
     FORM_CHANGE,
+    HEALTH_AND_CARE_ACT_2022,
     ICB,
     ORG,
     ReferenceTableError,
+    and_list,
+    dated_code,
+    day,
+    en,
+    event,
+    integer,
+    year,
 )
 from ._markdown import MdRow, MdSection
 from ._waves_base import (
     _MON,
-    HEALTH_AND_CARE_ACT,
     NHS_ENGLAND,
     REQUIREMENT,
     STATUS,
@@ -31,11 +38,8 @@ from ._waves_base import (
     _Builder,
     _check_marks,
     _date_text,
-    _day,
-    _en,
-    _expect_header,
+    _one_table,
     _parse_date,
-    _year,
     initials,
     slug,
 )
@@ -71,10 +75,7 @@ class Succession:
 
 
 def _ics_rows(section: MdSection) -> dict[str, MdRow]:
-    if len(section.tables) != 1:
-        raise section.error(f"section 3 should hold one table, found {len(section.tables)}")
-    table = section.tables[0]
-    _expect_header(section, table.header, ("Fact", "Source"))
+    table = _one_table(section, "3", ("Fact", "Source"))
     wanted = {
         "act": lambda f: "Royal Assent" in f,
         "establishment": lambda f: "statutory ICBs established" in f,
@@ -149,10 +150,10 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
     assent = re.search(rf"Royal Assent ([0-9]{{1,2}} {_MON} [0-9]{{4}})", act_row)
     if assent is None:
         raise rows["act"].error("expected 'Royal Assent D Mon YYYY'")
-    g.add((HEALTH_AND_CARE_ACT, RDF.type, STP.Legislation))
-    g.add((HEALTH_AND_CARE_ACT, RDFS.label, _en("Health and Care Act 2022")))
-    g.add((HEALTH_AND_CARE_ACT, DCTERMS.issued, _parse_date(rows["act"], assent.group(1))))
-    b.fact(stem, HEALTH_AND_CARE_ACT, src("act"))
+    g.add((HEALTH_AND_CARE_ACT_2022, RDF.type, STP.Legislation))
+    g.add((HEALTH_AND_CARE_ACT_2022, RDFS.label, en("Health and Care Act 2022")))
+    g.add((HEALTH_AND_CARE_ACT_2022, DCTERMS.issued, _parse_date(rows["act"], assent.group(1))))
+    b.fact(stem, HEALTH_AND_CARE_ACT_2022, src("act"))
 
     est = rows["establishment"].cells[0]
     order, regs = _ORDER.search(est), _REGULATIONS.search(est)
@@ -167,10 +168,10 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
         doc = DOC[slug(title)]
         frameworks.append(doc)
         g.add((doc, RDF.type, STP.Legislation))
-        g.add((doc, RDFS.label, _en(title)))
-        g.add((doc, DCTERMS.title, _en(title)))
-        g.add((doc, DCTERMS.issued, _year(title[-4:])))
-        g.add((doc, DCTERMS.description, _en(
+        g.add((doc, RDFS.label, en(title)))
+        g.add((doc, DCTERMS.title, en(title)))
+        g.add((doc, DCTERMS.issued, year(title[-4:])))
+        g.add((doc, DCTERMS.description, en(
             "The statutory instrument that established the integrated care boards."
             if "Order" in title else
             "The regulations that set the day on which the integrated care boards' areas took "
@@ -180,15 +181,15 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
     icbs = sorted(STP21)
     established = EVENT[f"icbs-established-{start}"]
     g.add((established, RDF.type, STP.Establishment))
-    g.add((established, RDFS.label, _en(f"{len(icbs)} integrated care boards established "
-                                        f"({_date_text(start)})")))
-    g.add((established, DCTERMS.description, _en(
+    g.add((established, RDFS.label, en(f"{len(icbs)} integrated care boards established "
+                                       f"({_date_text(start)})")))
+    g.add((established, DCTERMS.description, en(
         f"On {_date_text(start)} the {len(icbs)} statutory integrated care boards came into being "
         f"under the Health and Care Act 2022, established by the {order['order']} on the day set "
         f"by the {regs['regs']}; clinical commissioning groups were abolished the same day. Each "
         f"board kept its STP's ODS code.")))
     g.add((established, DCTERMS.date, start))
-    for doc in [HEALTH_AND_CARE_ACT, *frameworks]:
+    for doc in [HEALTH_AND_CARE_ACT_2022, *frameworks]:
         g.add((established, STP.hasFormalFramework, doc))
     for code in icbs:
         g.add((established, ORG.resultingOrganization, ICB[code]))
@@ -199,16 +200,16 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
 
     ccgs = FORM_CHANGE[f"ccgs-replaced-by-icbs-{str(start)[:4]}"]
     g.add((ccgs, RDF.type, STP.FormReplacement))
-    g.add((ccgs, RDFS.label, _en("Clinical commissioning groups abolished and replaced by "
-                                 "integrated care boards")))
-    g.add((ccgs, DCTERMS.description, _en(
+    g.add((ccgs, RDFS.label, en("Clinical commissioning groups abolished and replaced by "
+                                "integrated care boards")))
+    g.add((ccgs, DCTERMS.description, en(
         f"On {_date_text(start)} every clinical commissioning group was abolished and the "
         f"integrated care boards took over their role.")))
     g.add((ccgs, STP.priorForm, FORM.ccg))
     g.add((ccgs, STP.nextForm, FORM.icb))
     g.add((ccgs, DCTERMS.date, start))
     g.add((ccgs, STP.status, STATUS.actual))
-    for doc in [HEALTH_AND_CARE_ACT, *frameworks]:
+    for doc in [HEALTH_AND_CARE_ACT_2022, *frameworks]:
         g.add((ccgs, STP.hasFormalFramework, doc))
     b.fact(stem, ccgs, src("establishment"))
     _count(b, stem, "count-icbs-2022-07", len(icbs), start, [ICB[c] for c in icbs],
@@ -219,10 +220,10 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
         raise rows["variation"].error("expected '… (Variation) Order YYYY: \"…\" from D Mon YYYY'")
     doc = DOC[slug(var["title"])]
     g.add((doc, RDF.type, STP.Legislation))
-    g.add((doc, RDFS.label, _en(var["title"])))
-    g.add((doc, DCTERMS.title, _en(var["title"])))
-    g.add((doc, DCTERMS.issued, _year(var["year"])))
-    g.add((doc, DCTERMS.description, _en(
+    g.add((doc, RDFS.label, en(var["title"])))
+    g.add((doc, DCTERMS.title, en(var["title"])))
+    g.add((doc, DCTERMS.issued, year(var["year"])))
+    g.add((doc, DCTERMS.description, en(
         f"An order varying the establishment order, described by NHS England as making "
         f"\"{var['what']}\" from {_date_text(_parse_date(rows['variation'], var['from']))}. What "
         f"it changed is not confirmed, so no change is recorded here.")))
@@ -234,8 +235,8 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
         raise rows["cuts"].error("expected 'Mon YYYY: NHSE told ICBs to … by Mon YYYY'")
     req = REQUIREMENT["icb-running-cost-cut-2025"]
     g.add((req, RDF.type, STP.Requirement))
-    g.add((req, RDFS.label, _en(f"ICBs to {cuts['what']}")))
-    g.add((req, DCTERMS.description, _en(
+    g.add((req, RDFS.label, en(f"ICBs to {cuts['what']}")))
+    g.add((req, DCTERMS.description, en(
         f"In {_date_text(_parse_date(rows['cuts'], cuts['when']))} NHS England told integrated "
         f"care boards to {cuts['what']} by {_date_text(_parse_date(rows['cuts'], cuts['by']))}.")))
     g.add((req, DCTERMS.date, _parse_date(rows["cuts"], cuts["when"])))
@@ -250,36 +251,36 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
     statement = DOC[st["id"].lower()]
     issued = _parse_date(rows["statement"], st["day"])
     g.add((statement, RDF.type, STP.PolicyDocument))
-    g.add((statement, RDFS.label, _en(f"Written ministerial statement {st['id']} "
-                                      f"({_date_text(issued)})")))
+    g.add((statement, RDFS.label, en(f"Written ministerial statement {st['id']} "
+                                     f"({_date_text(issued)})")))
     g.add((statement, DCTERMS.identifier, Literal(st["id"])))
     g.add((statement, DCTERMS.issued, issued))
-    g.add((statement, DCTERMS.description, _en(
+    g.add((statement, DCTERMS.description, en(
         "A written statement to the House of Commons on integrated care boards' running costs "
         "and the alignment of their boundaries with strategic authorities.")))
     b.fact(stem, statement, src("statement"))
     named = _named_footprints(st["what"])
     clusters = REQUIREMENT["icb-clusters-2026"]
     g.add((clusters, RDF.type, STP.Requirement))
-    g.add((clusters, RDFS.label, _en("ICBs to share leadership in clusters, with the first new "
-                                     "footprints from 1 April 2026")))
+    g.add((clusters, RDFS.label, en("ICBs to share leadership in clusters, with the first new "
+                                    "footprints from 1 April 2026")))
     lead = re.search(r"(?P<a>[0-9]+) → (?P<b>[0-9]+)", st["what"])
-    g.add((clusters, DCTERMS.description, _en(
+    g.add((clusters, DCTERMS.description, en(
         (f"Clusters of integrated care boards cut their leadership teams from {lead['a']} to "
          f"{lead['b']}, the boards staying legally separate; " if lead else "")
         + f"the first new footprints take effect on 1 April 2026: {'; '.join(named)} (the rest "
         f"of the statement's list is not confirmed). "
         + re.sub(r"\s+", " ", rows["clusters"].cells[0]).rstrip(".") + ".")))
     g.add((clusters, DCTERMS.date, issued))
-    g.add((clusters, STP.deadline, _day("2026-04-01")))
+    g.add((clusters, STP.deadline, day("2026-04-01")))
     g.add((clusters, STP.appliesTo, FORM.icb))
     g.add((statement, STP.setsOut, clusters))
     b.fact(stem, clusters, src("statement") + src("clusters"))
 
     # --- 1 April 2026 --------------------------------------------------------------------------
     successions, summary = parse_successions(rows["successions"])
-    when = _day("2026-04-01")
-    last = _day("2026-03-31")
+    when = day("2026-04-01")
+    last = day("2026-03-31")
     keys = src("successions")
     ended: set[str] = set()
     new: list[Succession] = []
@@ -299,36 +300,31 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
     for code in sorted(ended):
         g.add((ICB[code], STP.endDate, last))
     for s in successions:
-        names_frameworks = [statement] if _short(s.name) in {_short(n) for n in named} else []
+        names_framework = statement if _short(s.name) in {_short(n) for n in named} else None
         if s.keeps_code:
             for code in s.parts:
                 _succession(b, g, f"icb-acquisition-{when}-{s.code}", STP.Acquisition,
                             f"{s.name} ({s.code}) takes over part of {code}",
                             f"On 1 April 2026 the existing board {s.code} ({s.name}) took over part "
                             f"of the area of {code}, keeping its own code; {code} closed.",
-                            [code], s.code, when, keys, names_frameworks)
+                            [code], s.code, when, keys, names_framework)
             continue
         node = ICB[s.code]
         g.add((node, RDF.type, STP.IntegratedCareBoard))
         g.add((node, ORG.classification, FORM.icb))
-        g.add((node, RDFS.label, _en(s.name)))
+        g.add((node, RDFS.label, en(s.name)))
         g.add((node, STP.odsCode, Literal(s.code)))
         g.add((node, STP.startDate, when))
-        g.add((node, DCTERMS.description, _en(
+        g.add((node, DCTERMS.description, en(
             f"The integrated care board established on 1 April 2026 with ODS code {s.code}, "
             f"succeeding {_list(s.whole, s.parts)}.")))
-        code_node = BNode()
-        g.add((node, STP.hasDatedCode, code_node))
-        g.add((code_node, RDF.type, STP.DatedCode))
-        g.add((code_node, RDFS.label, _en(f"{s.code} (ODS code from 1 April 2026)")))
-        g.add((code_node, SKOS.notation, Literal(s.code)))
-        g.add((code_node, STP.startDate, when))
+        dated_code(g, node, s.code, "ODS code from 1 April 2026", start=when)
         b.fact(stem, node, keys)
         _succession(b, g, f"icb-merger-{when}-{s.code}", STP.Merger,
                     f"{_list(s.whole, s.parts)} succeeded by {s.name} ({s.code})",
                     f"On 1 April 2026 the new board {s.name} ({s.code}) took over "
                     f"{_list(s.whole, s.parts)}; the new body starts on that day (a merger in the "
-                    f"ODS sense).", [*s.whole, *s.parts], s.code, when, keys, names_frameworks)
+                    f"ODS sense).", [*s.whole, *s.parts], s.code, when, keys, names_framework)
     split_row = rows["split"]
     sp = _SPLIT.match(split_row.cells[0])
     if sp is None:
@@ -353,7 +349,7 @@ def build_icbs(b: _Builder, section: MdSection) -> dict[str, int]:
                     f"{code} split between {', '.join(targets)}",
                     f"On 1 April 2026 the board {code} closed and its area was divided between "
                     f"{', '.join(targets)}.{detail}", [code], targets, when,
-                    keys + (src("split") if code == sp["code"] else []), [])
+                    keys + (src("split") if code == sp["code"] else []), None)
     _count(b, stem, "count-icbs-2026-04", total, when,
            [ICB[c] for c in icbs if c not in ended] + [ICB[s.code] for s in new],
            f"{total} integrated care boards from 1 April 2026", keys, certainty="inferred",
@@ -382,24 +378,15 @@ def _short(name: str) -> str:
 
 
 def _list(whole: Iterable[str], parts: Iterable[str]) -> str:
-    items = list(whole) + [f"part of {c}" for c in parts]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return and_list([*whole, *(f"part of {c}" for c in parts)])
 
 
 def _succession(b: _Builder, g: Graph, slug_: str, kind: URIRef, label: str, description: str,
                 original: list[str], resulting: str | list[str], when: Literal,
-                sources: list[URIRef], frameworks: list[URIRef]) -> None:
-    e = EVENT[slug_]
-    g.add((e, RDF.type, kind))
-    g.add((e, RDFS.label, _en(label)))
-    g.add((e, DCTERMS.description, _en(description)))
-    for code in original:
-        g.add((e, ORG.originalOrganization, ICB[code]))
-    for code in [resulting] if isinstance(resulting, str) else resulting:
-        g.add((e, ORG.resultingOrganization, ICB[code]))
-    g.add((e, DCTERMS.date, when))
-    for f in frameworks:
-        g.add((e, STP.hasFormalFramework, f))
+                sources: list[URIRef], framework: URIRef | None) -> None:
+    e = event(g, slug_, kind, label, description, original=[ICB[c] for c in original],
+              resulting=[ICB[c] for c in ([resulting] if isinstance(resulting, str) else resulting)],
+              date=when, framework=framework)
     b.fact("icbs-2026", e, sources)
 
 
@@ -408,11 +395,11 @@ def _count(b: _Builder, stem: str, slug_: str, value: int, when: Literal, bodies
     g = b.out[stem].graph
     c = FINDING[slug_]
     g.add((c, RDF.type, STP.Count))
-    g.add((c, RDFS.label, _en(label)))
-    g.add((c, DCTERMS.description, _en(f"The number of integrated care boards in England from "
-                                       f"{_date_text(when)}. {note}".strip())))
+    g.add((c, RDFS.label, en(label)))
+    g.add((c, DCTERMS.description, en(f"The number of integrated care boards in England from "
+                                      f"{_date_text(when)}. {note}".strip())))
     g.add((c, STP.countOf, FORM.icb))
-    g.add((c, STP.value, Literal(value, datatype=XSD.integer)))
+    g.add((c, STP.value, integer(value)))
     g.add((c, STP.unit, Literal("boards")))
     g.add((c, STP.referencePeriod, when))
     for body in bodies:

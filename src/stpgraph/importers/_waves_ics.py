@@ -15,6 +15,9 @@ from ._base import (
     FORM_CHANGE,
     ORG,
     STPBODY,
+    day,
+    en,
+    event,
 )
 from ._facts import body_code
 from ._markdown import MdRow, MdSection, keys_in
@@ -29,9 +32,7 @@ from ._waves_base import (
     _Builder,
     _check_marks,
     _date_text,
-    _day,
-    _en,
-    _expect_header,
+    _one_table,
     _parse_date,
     _when,
     initials,
@@ -131,10 +132,7 @@ def _designated(row: MdRow, item: str) -> Designated:
 
 def parse_cohorts(section: MdSection) -> list[Cohort]:
     """Read section 2's table and caveats into cohorts, in order."""
-    if len(section.tables) != 1:
-        raise section.error(f"section 2 should hold one table, found {len(section.tables)}")
-    table = section.tables[0]
-    _expect_header(section, table.header, ("Cohort", "Footprints", "Total", "Source"))
+    table = _one_table(section, "2", ("Cohort", "Footprints", "Total", "Source"))
     cohorts: list[Cohort] = []
     for r in table.rows:
         first, items_text, total_text, keys = r.cells
@@ -144,7 +142,7 @@ def parse_cohorts(section: MdSection) -> list[Cohort]:
         label = first.split(",")[0].split(" (")[0].strip("* ")
         if (d := _SOURCE_DAY.search(first)) and len(str(date)) == 7 and \
                 _MONTHS[d["mon"]] == int(str(date)[5:7]):
-            date = _day(f"{date!s}-{int(d['day']):02d}")
+            date = day(f"{date!s}-{int(d['day']):02d}")
         effective = None
         if e := _EFFECTIVE.search(first):
             effective = _parse_date(r, e["date"])
@@ -285,10 +283,10 @@ def build_cohorts(b: _Builder, section: MdSection) -> dict[str, int]:
 def _cohort_wave(g: Graph, wave: URIRef, c: Cohort, members: list[Designated], what: str) -> None:
     g.add((wave, RDF.type, STP.Wave))
     when = _date_text(c.date)
-    g.add((wave, RDFS.label, _en(f"ICS cohort of {when}: {len(members)} {what}")))
+    g.add((wave, RDFS.label, en(f"ICS cohort of {when}: {len(members)} {what}")))
     text = (f"The {len(members)} footprints or systems designated {what} {_when(c.date)}"
             + (f", with effect from {_date_text(c.effective)}" if c.effective else "") + ".")
-    g.add((wave, DCTERMS.description, _en(text)))
+    g.add((wave, DCTERMS.description, en(text)))
     g.add((wave, DCTERMS.date, c.date))
     if c.effective is not None:
         g.add((wave, STP.startDate, c.effective))
@@ -307,7 +305,7 @@ def _designation(b: _Builder, g: Graph, c: Cohort, d: Designated, wave: URIRef,
         label = f"{d.name} joins the first shadow systems as a devolution area"
     else:
         label = f"{d.name} designated {form}"
-    g.add((e, RDFS.label, _en(f"{label} ({_date_text(c.date)})")))
+    g.add((e, RDFS.label, en(f"{label} ({_date_text(c.date)})")))
     text = f"{d.name} was designated {form} {_when(c.date)}"
     if c.effective is not None:
         text += f", with effect from {_date_text(c.effective)}"
@@ -319,7 +317,7 @@ def _designation(b: _Builder, g: Graph, c: Cohort, d: Designated, wave: URIRef,
         text += " " + d.note.strip()
     elif d.note:
         text += f" The source notes: {d.note}."
-    g.add((e, DCTERMS.description, _en(text)))
+    g.add((e, DCTERMS.description, en(text)))
     g.add((e, STP.renamedBody, d.body))
     g.add((e, DCTERMS.date, c.date))
     if c.effective is not None:
@@ -330,13 +328,13 @@ def _designation(b: _Builder, g: Graph, c: Cohort, d: Designated, wave: URIRef,
     g.add((d.body, ORG.classification, FORM.ics))
     if shadow:
         g.add((d.body, ORG.classification, FORM.acs))
-    g.add((d.body, SKOS.altLabel, _en(d.name)))
+    g.add((d.body, SKOS.altLabel, en(d.name)))
     if not d.whole:
         g.add((d.body, RDF.type, STP.IntegratedCareSystem))
         g.add((d.body, RDF.type, STP.AccountableCareSystem))
-        g.add((d.body, RDFS.label, _en(f"{d.name} ICS")))
-        g.add((d.body, SKOS.altLabel, _en(f"{d.name} ACS")))
-        g.add((d.body, DCTERMS.description, _en(
+        g.add((d.body, RDFS.label, en(f"{d.name} ICS")))
+        g.add((d.body, SKOS.altLabel, en(f"{d.name} ACS")))
+        g.add((d.body, DCTERMS.description, en(
             f"The accountable, later integrated, care system of {d.name}, smaller than an STP "
             f"footprint: part of {STP21[d.parent][1]} ({d.parent}).")))
         g.add((d.body, ORG.subOrganizationOf, _stp_body(d.parent)))
@@ -346,19 +344,14 @@ def _designation(b: _Builder, g: Graph, c: Cohort, d: Designated, wave: URIRef,
 
 def _absorption(b: _Builder, g: Graph, c: Cohort, gone: Designated, into: Designated,
                 sources: list[URIRef]) -> None:
-    e = EVENT[f"ics-absorbed-{str(c.date)[:7]}-{gone.key}"]
     certainty = "inferred" if into.certainty != "confirmed" else "confirmed"
-    g.add((e, RDF.type, STP.Acquisition))
-    g.add((e, RDFS.label, _en(f"{gone.name} ICS absorbed into {into.name} ICS "
-                              f"({_date_text(c.date)})")))
-    g.add((e, DCTERMS.description, _en(
-        f"When {into.name} was designated an integrated care system {_when(c.date)}, "
-        f"the earlier {gone.name} system became part of it and ceased to count as a system of "
-        f"its own." + (" Inferred with the designation it belongs to." if certainty == "inferred"
-                       else ""))))
-    g.add((e, ORG.originalOrganization, gone.body))
-    g.add((e, ORG.resultingOrganization, into.body))
-    g.add((e, DCTERMS.date, c.date))
+    e = event(
+        g, f"ics-absorbed-{str(c.date)[:7]}-{gone.key}", STP.Acquisition,
+        f"{gone.name} ICS absorbed into {into.name} ICS ({_date_text(c.date)})",
+        f"When {into.name} was designated an integrated care system {_when(c.date)}, the earlier "
+        f"{gone.name} system became part of it and ceased to count as a system of its own."
+        + (" Inferred with the designation it belongs to." if certainty == "inferred" else ""),
+        original=[gone.body], resulting=[into.body], date=c.date)
     b.fact("ics-cohorts", e, sources, certainty)
     if not gone.whole:
         g.add((gone.body, STP.endDate, c.date))
@@ -368,8 +361,8 @@ def _renaming(b: _Builder, c: Cohort, bodies: list[Designated], sources: list[UR
     g = b.out["ics-cohorts"].graph
     change = FORM_CHANGE[f"acs-renamed-ics-{str(c.date)[:4]}"]
     g.add((change, RDF.type, STP.FormRenaming))
-    g.add((change, RDFS.label, _en("Accountable care systems renamed integrated care systems")))
-    g.add((change, DCTERMS.description, _en(
+    g.add((change, RDFS.label, en("Accountable care systems renamed integrated care systems")))
+    g.add((change, DCTERMS.description, en(
         f"In {_date_text(c.date)} NHS England began to call accountable care systems integrated "
         f"care systems.")))
     g.add((change, STP.priorForm, FORM.acs))
@@ -379,9 +372,9 @@ def _renaming(b: _Builder, c: Cohort, bodies: list[Designated], sources: list[UR
     b.fact("ics-cohorts", change, sources)
     e = EVENT[f"acs-renamed-ics-{str(c.date)[:7]}"]
     g.add((e, RDF.type, STP.Renaming))
-    g.add((e, RDFS.label, _en(f"The {len(bodies)} shadow systems of 2017 renamed integrated care "
-                              f"systems ({_date_text(c.date)})")))
-    g.add((e, DCTERMS.description, _en(
+    g.add((e, RDFS.label, en(f"The {len(bodies)} shadow systems of 2017 renamed integrated care "
+                             f"systems ({_date_text(c.date)})")))
+    g.add((e, DCTERMS.description, en(
         "With the renaming of the form, each system designated in June 2017 went from being "
         "called an accountable care system to an integrated care system.")))
     g.add((e, DCTERMS.date, c.date))

@@ -13,9 +13,10 @@ from ._base import (
     CCG,
     FINDING,
     FORM,
-    MEMBERSHIP,
     ORG,
     TRUST,
+    en,
+    membership,
 )
 from ._markdown import MdRow, MdSection, keys_in
 from ._waves_base import (
@@ -34,8 +35,7 @@ from ._waves_base import (
     _Builder,
     _check_marks,
     _date_text,
-    _en,
-    _expect_header,
+    _one_table,
     _parse_date,
     slug,
 )
@@ -43,6 +43,20 @@ from ._waves_base import (
 # =================================================================================================
 #  1a. Vanguards
 # =================================================================================================
+
+
+def _programme_wave(b: _Builder, stem: str, slug_: str, programme: URIRef, date: Literal,
+                    label: str, description: str, sources: list[URIRef]) -> URIRef:
+    """Add ``wave/<slug_>``: one wave of a programme's selections, into the ``stem`` graph."""
+    wave = WAVE[slug_]
+    g = b.out[stem].graph
+    g.add((wave, RDF.type, STP.Wave))
+    g.add((wave, RDFS.label, en(label)))
+    g.add((wave, DCTERMS.description, en(description)))
+    g.add((wave, DCTERMS.date, date))
+    g.add((wave, STP.partOfProgramme, programme))
+    b.fact(stem, wave, sources)
+    return wave
 
 _WAVE_DATES = re.compile(rf"\*\*(?P<wave>[0-9]+)\*\* = (?P<date>[0-9]{{1,2}} {_MON} [0-9]{{4}})"
                          r"[^\[*]*\[(?P<keys>[^\]]+)\]")
@@ -130,10 +144,7 @@ def parse_vanguards(section: MdSection) -> tuple[list[VanguardRow], dict[int, tu
     stated = {p.split()[1]: int(p.split()[0]) for p in one["parts"].split(" + ")}
     total = int(one["total"])
 
-    if len(section.tables) != 1:
-        raise section.error(f"section 1a should hold one table, found {len(section.tables)}")
-    table = section.tables[0]
-    _expect_header(section, table.header, ("No.", "Vanguard", "Type", "Wave", "Source"))
+    table = _one_table(section, "1a", ("No.", "Vanguard", "Type", "Wave", "Source"))
     rows: list[VanguardRow] = []
     numbers: dict[int, int] = {}
     for r in table.rows:
@@ -176,9 +187,9 @@ def build_vanguards(b: _Builder, section: MdSection) -> dict[str, int]:
     g = out.graph
     scheme = SCHEME["vanguard-types"]
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, RDFS.label, _en("vanguard types")))
-    g.add((scheme, SKOS.prefLabel, _en("vanguard types")))
-    g.add((scheme, SKOS.definition, _en(
+    g.add((scheme, RDFS.label, en("vanguard types")))
+    g.add((scheme, SKOS.prefLabel, en("vanguard types")))
+    g.add((scheme, SKOS.definition, en(
         "The five care models that the New Models of Care programme's vanguards tested.")))
     for code, (label, definition) in VANGUARD_TYPES.items():
         concept = VANGUARD_TYPE[code]
@@ -186,11 +197,11 @@ def build_vanguards(b: _Builder, section: MdSection) -> dict[str, int]:
         g.add((concept, SKOS.inScheme, scheme))
         g.add((concept, SKOS.topConceptOf, scheme))
         g.add((scheme, SKOS.hasTopConcept, concept))
-        g.add((concept, RDFS.label, _en(label)))
-        g.add((concept, SKOS.prefLabel, _en(label)))
-        g.add((concept, SKOS.altLabel, _en(code)))
+        g.add((concept, RDFS.label, en(label)))
+        g.add((concept, SKOS.prefLabel, en(label)))
+        g.add((concept, SKOS.altLabel, en(code)))
         g.add((concept, SKOS.notation, Literal(code)))
-        g.add((concept, SKOS.definition, _en(definition)))
+        g.add((concept, SKOS.definition, en(definition)))
         g.add((concept, SKOS.broader, FORM["new-care-model"]))
         common = set.intersection(*[set(keys_in(v.keys)) for v in rows if v.type == code] or [set()])
         for s in b.source_iris(section, " ".join(sorted(common)), "vanguards"):
@@ -198,30 +209,24 @@ def build_vanguards(b: _Builder, section: MdSection) -> dict[str, int]:
 
     wave_nodes = {}
     for number, (date, keys) in sorted(waves.items()):
-        wave = WAVE[f"new-care-models-vanguards-{number}"]
-        wave_nodes[number] = wave
         members = [v for v in rows if v.wave == number]
         types = sorted({v.type for v in members}, key=list(VANGUARD_TYPES).index)
-        g.add((wave, RDF.type, STP.Wave))
-        g.add((wave, RDFS.label, _en(f"New care models vanguards, wave {number} "
-                                     f"({_date_text(date)})")))
-        g.add((wave, DCTERMS.description, _en(
-            f"NHS England's selection of {len(members)} vanguards of type "
-            f"{', '.join(types)} on {_date_text(date)}.")))
-        g.add((wave, DCTERMS.date, date))
-        g.add((wave, STP.partOfProgramme, NEW_MODELS_OF_CARE))
-        b.fact("vanguards", wave, b.source_iris(section, keys, "vanguards"))
+        wave_nodes[number] = _programme_wave(
+            b, "vanguards", f"new-care-models-vanguards-{number}", NEW_MODELS_OF_CARE, date,
+            f"New care models vanguards, wave {number} ({_date_text(date)})",
+            f"NHS England's selection of {len(members)} vanguards of type {', '.join(types)} on "
+            f"{_date_text(date)}.", b.source_iris(section, keys, "vanguards"))
 
     for v in rows:
         node = VANGUARD[v.slug]
         g.add((node, RDF.type, STP.Vanguard))
         g.add((node, ORG.classification, FORM.vanguard))
         g.add((node, ORG.classification, VANGUARD_TYPE[v.type]))
-        g.add((node, RDFS.label, _en(v.label)))
+        g.add((node, RDFS.label, en(v.label)))
         for alt in v.alt_labels:
-            g.add((node, SKOS.altLabel, _en(alt)))
+            g.add((node, SKOS.altLabel, en(alt)))
         date = waves[v.wave][0]
-        g.add((node, DCTERMS.description, _en(
+        g.add((node, DCTERMS.description, en(
             f"{_a(VANGUARD_TYPES[v.type][0])} ({v.type}) vanguard of the New Models of Care "
             f"programme, selected in wave {v.wave} on {_date_text(date)}.")))
         g.add((node, STP.partOfProgramme, NEW_MODELS_OF_CARE))
@@ -231,23 +236,19 @@ def build_vanguards(b: _Builder, section: MdSection) -> dict[str, int]:
         number = BNode()
         g.add((node, STP.hasDatedCode, number))
         g.add((number, RDF.type, STP.DatedCode))
-        g.add((number, RDFS.label, _en(f"vanguard number {v.number} (NHS England's running "
-                                       f"number)")))
+        g.add((number, RDFS.label, en(f"vanguard number {v.number} (NHS England's running "
+                                      f"number)")))
         g.add((number, SKOS.notation, Literal(str(v.number))))
         if v.number in confirmed:
             b.fact("vanguards", number, b.source_iris(v.row, v.keys, "vanguards"))
         else:
-            g.add((number, DCTERMS.description, _en(
+            g.add((number, DCTERMS.description, en(
                 "Not seen at a source: the number follows the order of NHS England's pages.")))
             b.fact("vanguards", number, [], "inferred")
         for kind, code, body_name, certainty, why in VANGUARD_LINKS.get(v.number, []):
             body = (CCG if kind == "ccg" else TRUST)[code]
-            m = MEMBERSHIP[f"{kind}-{code}-in-vanguard-{v.slug}"]
-            g.add((m, RDF.type, ORG.Membership))
-            g.add((m, RDFS.label, _en(f"{body_name} in the {v.label} vanguard")))
-            g.add((m, ORG.member, body))
-            g.add((m, ORG.organization, node))
-            g.add((m, DCTERMS.description, _en(why)))
+            m = membership(g, body, f"{kind}-{code}", node, f"vanguard-{v.slug}",
+                           f"{body_name} in the {v.label} vanguard", description=why)
             b.fact("vanguards", m, b.source_iris(v.row, v.keys, "vanguards"), certainty)
     return {f"vanguards wave {n}": sum(1 for v in rows if v.wave == n) for n in sorted(waves)} | {
         f"vanguards {t}": sum(1 for v in rows if v.type == t) for t in VANGUARD_TYPES}
@@ -267,13 +268,10 @@ _TOTAL = re.compile(r"Total (?P<total>[0-9]+) \[(?P<keys>[^\]]+)\]")
 def build_pioneers(b: _Builder, section: MdSection) -> dict[str, int]:
     """The integrated care pioneers and their waves, into the ``pioneers`` graph."""
     g = b.out["pioneers"].graph
-    if len(section.tables) != 1:
-        raise section.error(f"section 1b should hold one table, found {len(section.tables)}")
-    table = section.tables[0]
-    _expect_header(section, table.header, ("Wave", "Date", "Areas", "Source"))
+    table = _one_table(section, "1b", ("Wave", "Date", "Areas", "Source"))
     g.add((PIONEER_PROGRAMME, RDF.type, STP.Programme))
-    g.add((PIONEER_PROGRAMME, RDFS.label, _en("Integrated Care and Support Pioneers programme")))
-    g.add((PIONEER_PROGRAMME, DCTERMS.description, _en(
+    g.add((PIONEER_PROGRAMME, RDFS.label, en("Integrated Care and Support Pioneers programme")))
+    g.add((PIONEER_PROGRAMME, DCTERMS.description, en(
         "The national programme that chose local areas, in two waves (2013 and 2015), to pioneer "
         "joined-up health and social care before the vanguards.")))
     pioneers: dict[str, tuple[URIRef, int, str]] = {}
@@ -292,16 +290,11 @@ def build_pioneers(b: _Builder, section: MdSection) -> dict[str, int]:
         if len(areas) != expected or any(not a for a in areas):
             raise r.error(f"wave {number} should list {expected} areas, found {len(areas)}")
         date_keys, list_keys = _split_keys(r, keys)
-        wave = WAVE[f"integrated-care-pioneers-{number}"]
-        g.add((wave, RDF.type, STP.Wave))
-        g.add((wave, RDFS.label, _en(f"Integrated care pioneers, wave {number} "
-                                     f"({_date_text(date)})")))
-        g.add((wave, DCTERMS.description, _en(
+        wave = _programme_wave(
+            b, "pioneers", f"integrated-care-pioneers-{number}", PIONEER_PROGRAMME, date,
+            f"Integrated care pioneers, wave {number} ({_date_text(date)})",
             f"The {expected} areas chosen as integrated care and support pioneers in "
-            f"{_date_text(date)}.")))
-        g.add((wave, DCTERMS.date, date))
-        g.add((wave, STP.partOfProgramme, PIONEER_PROGRAMME))
-        b.fact("pioneers", wave, b.source_iris(r, date_keys + " " + list_keys, "pioneers"))
+            f"{_date_text(date)}.", b.source_iris(r, date_keys + " " + list_keys, "pioneers"))
         for area in areas:
             node = PIONEER[slug(area)]
             if slug(area) in pioneers:
@@ -309,8 +302,8 @@ def build_pioneers(b: _Builder, section: MdSection) -> dict[str, int]:
             pioneers[slug(area)] = (node, r.line, area)
             g.add((node, RDF.type, STP.IntegratedCarePioneer))
             g.add((node, ORG.classification, FORM.pioneer))
-            g.add((node, RDFS.label, _en(area)))
-            g.add((node, DCTERMS.description, _en(
+            g.add((node, RDFS.label, en(area)))
+            g.add((node, DCTERMS.description, en(
                 f"An area chosen as an integrated care and support pioneer in wave {number} "
                 f"({_date_text(date)}).")))
             g.add((node, STP.partOfProgramme, PIONEER_PROGRAMME))
@@ -335,7 +328,7 @@ def build_pioneers(b: _Builder, section: MdSection) -> dict[str, int]:
                 raise section.error(f"short name {short!r} should match one wave-{m['wave']} "
                                     f"pioneer, matches {matches}")
             node = pioneers[slug(matches[0])][0]
-            g.add((node, SKOS.altLabel, _en(short)))
+            g.add((node, SKOS.altLabel, en(short)))
             for s in b.source_iris(section, m["keys"], "pioneers"):
                 g.add((node, DCTERMS.source, s))
     total, _line = section.find(_TOTAL, "the total number of pioneers ('Total 25 [P6]')")
@@ -344,8 +337,8 @@ def build_pioneers(b: _Builder, section: MdSection) -> dict[str, int]:
                             f"{len(pioneers)}")
     count = FINDING["count-integrated-care-pioneers"]
     g.add((count, RDF.type, STP.Count))
-    g.add((count, RDFS.label, _en(f"{len(pioneers)} integrated care pioneers")))
-    g.add((count, DCTERMS.description, _en(
+    g.add((count, RDFS.label, en(f"{len(pioneers)} integrated care pioneers")))
+    g.add((count, DCTERMS.description, en(
         "The number of areas chosen as integrated care and support pioneers over both waves.")))
     g.add((count, STP.countOf, FORM.pioneer))
     g.add((count, STP.value, Literal(len(pioneers), datatype=XSD.integer)))

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
@@ -73,22 +73,44 @@ STPS_REPLACED_BY_ICSS = FORM_CHANGE["stps-replaced-by-icss"]
 # =================================================================================================
 
 
-def _unique(rows: Sequence[Any], key: Callable[[Any], str], what: str) -> None:
-    """Raise on the second row that repeats ``key(row)``."""
+_T = TypeVar("_T")
+
+
+def _read_rows(path: Path, make: Callable[..., _T], columns: Sequence[str],
+               fields: Sequence[tuple[str, str]], *, unique: Sequence[tuple[str, str]] = (),
+               one_name: Sequence[tuple[str, str, str]] = ()) -> list[_T]:
+    """Read and check the CSV table at ``path``, whose header must be ``columns``.
+
+    Each row becomes ``make(row, *values)``, the values read in order from ``fields``: (column,
+    kind) pairs as for :meth:`Row.value`. Then each (attribute, what) of ``unique`` must not
+    repeat, and each (code, name, what) of ``one_name`` must give a code one name
+    (see :func:`_unique` and :func:`_one_name`).
+    """
+    rows = [make(r, *(r.value(column, kind) for column, kind in fields))
+            for r in read_csv(path, columns)]
+    for attr, what in unique:
+        _unique(rows, attr, what)
+    for code, name, what in one_name:
+        _one_name(rows, code, name, what)
+    return rows
+
+
+def _unique(rows: Sequence[Any], attr: str, what: str) -> None:
+    """Raise on the second row that repeats the value of ``attr``."""
     seen: dict[str, int] = {}
     for r in rows:
-        k = key(r)
+        k = getattr(r, attr)
         if k in seen:
             raise r.row.error(f"{what} {k!r} is listed twice (first on line {seen[k]})")
         seen[k] = r.row.line
 
 
-def _one_name(rows: Sequence[Any], code: Callable[[Any], str], name: Callable[[Any], str],
-              what: str) -> None:
-    """Raise on a row that gives a code a different name than an earlier row."""
+def _one_name(rows: Sequence[Any], code: str, name: str, what: str) -> None:
+    """Raise on a row that gives a code (attribute ``code``) a different name (attribute ``name``)
+    than an earlier row."""
     first: dict[str, tuple[str, int]] = {}
     for r in rows:
-        c, n = code(r), name(r)
+        c, n = getattr(r, code), getattr(r, name)
         if c in first and first[c][0] != n:
             raise r.row.error(f"{what} {c} is named {n!r} here but {first[c][0]!r} on line "
                               f"{first[c][1]}")
@@ -111,14 +133,10 @@ def parse_hf(path: Path) -> list[TrustRow]:
 
     SOURCES.md: the column holds the four old commissioning regions, shuffled against the trusts.
     """
-    rows = [
-        TrustRow(r, r.text("Trust"), r.code("code", "trust-ods"), r.text("STP"),
-                 r.code("STP_code", "stp-ons"))
-        for r in read_csv(path, ["NHS England Region", "Trust", "code", "STP", "STP_code"])
-    ]
-    _unique(rows, lambda r: r.code, "trust code")
-    _one_name(rows, lambda r: r.stp_code, lambda r: r.stp_name, "STP")
-    return rows
+    return _read_rows(
+        path, TrustRow, ["NHS England Region", "Trust", "code", "STP", "STP_code"],
+        [("Trust", "text"), ("code", "trust-ods"), ("STP", "text"), ("STP_code", "stp-ons")],
+        unique=[("code", "trust code")], one_name=[("stp_code", "stp_name", "STP")])
 
 
 @dataclass(frozen=True)
@@ -132,10 +150,8 @@ class NamedCode:
 
 def parse_stp18(path: Path) -> list[NamedCode]:
     """Read the 2018/19 list of STP codes and short names."""
-    rows = [NamedCode(r, r.code("stp18cd", "stp-ons"), r.text("stp18nm"))
-            for r in read_csv(path, ["stp18cd", "stp18nm"])]
-    _unique(rows, lambda r: r.code, "STP")
-    return rows
+    return _read_rows(path, NamedCode, ["stp18cd", "stp18nm"],
+                      [("stp18cd", "stp-ons"), ("stp18nm", "text")], unique=[("code", "STP")])
 
 
 @dataclass(frozen=True)
@@ -151,22 +167,17 @@ class RegionLink:
 
 def parse_stp18_region(path: Path) -> list[RegionLink]:
     """Read the 2018/19 STP-to-region lookup (its values follow ", ")."""
-    rows = [RegionLink(r, r.code("nhser18cd", "region-ons"), r.code("stp18cd", "stp-ons"))
-            for r in read_csv(path, ["nhser18cd", "stp18cd"])]
-    _unique(rows, lambda r: r.stp, "STP")
-    return rows
+    return _read_rows(path, RegionLink, ["nhser18cd", "stp18cd"],
+                      [("nhser18cd", "region-ons"), ("stp18cd", "stp-ons")], unique=[("stp", "STP")])
 
 
 def parse_stp20_region(path: Path) -> list[RegionLink]:
     """Read the April 2020 STP-to-region lookup with names."""
-    rows = [
-        RegionLink(r, r.code("nhser20cd", "region-ons"), r.code("stp20cd", "stp-ons"),
-                   r.text("nhser20nm"), r.text("stp20nm"))
-        for r in read_csv(path, ["nhser20cd", "nhser20nm", "stp20cd", "stp20nm"])
-    ]
-    _unique(rows, lambda r: r.stp, "STP")
-    _one_name(rows, lambda r: r.region, lambda r: r.region_name, "region")
-    return rows
+    return _read_rows(
+        path, RegionLink, ["nhser20cd", "nhser20nm", "stp20cd", "stp20nm"],
+        [("nhser20cd", "region-ons"), ("stp20cd", "stp-ons"), ("nhser20nm", "text"),
+         ("stp20nm", "text")],
+        unique=[("stp", "STP")], one_name=[("region", "region_name", "region")])
 
 
 @dataclass(frozen=True)
@@ -188,20 +199,15 @@ def parse_ccg21(path: Path) -> list[Ccg21]:
     """Read the April 2021 CCG lookup; each STP must have one ODS code and one name."""
     columns = ["CCG21CD", "CCG21CDH", "CCG21NM", "STP21CD", "STP21CDH", "STP21NM", "CAL21CD",
                "CAL21NM", "FID"]
-    rows = []
-    for r in read_csv(path, columns):
-        r.count("FID")
-        rows.append(Ccg21(r, r.code("CCG21CD", "ccg-ons"), r.code("CCG21CDH", "ccg-ods"),
-                          r.text("CCG21NM"), r.code("STP21CD", "stp-ons"),
-                          r.code("STP21CDH", "stp-ods"), r.text("STP21NM"),
-                          r.code("CAL21CD", "alliance-ons"), r.text("CAL21NM")))
-    _unique(rows, lambda r: r.ods, "CCG ODS code")
-    _unique(rows, lambda r: r.ons, "CCG ONS code")
-    _one_name(rows, lambda r: r.stp, lambda r: r.stp_name, "STP")
-    _one_name(rows, lambda r: r.stp, lambda r: r.stp_ods, "STP (ODS code)")
-    _one_name(rows, lambda r: r.stp_ods, lambda r: r.stp, "STP ODS code (ONS code)")
-    _one_name(rows, lambda r: r.alliance, lambda r: r.alliance_name, "cancer alliance")
-    return rows
+    return _read_rows(  # FID is checked to be a number, and dropped
+        path, lambda r, _fid, *values: Ccg21(r, *values), columns,
+        [("FID", "count"), ("CCG21CD", "ccg-ons"), ("CCG21CDH", "ccg-ods"), ("CCG21NM", "text"),
+         ("STP21CD", "stp-ons"), ("STP21CDH", "stp-ods"), ("STP21NM", "text"),
+         ("CAL21CD", "alliance-ons"), ("CAL21NM", "text")],
+        unique=[("ods", "CCG ODS code"), ("ons", "CCG ONS code")],
+        one_name=[("stp", "stp_name", "STP"), ("stp", "stp_ods", "STP (ODS code)"),
+                  ("stp_ods", "stp", "STP ODS code (ONS code)"),
+                  ("alliance", "alliance_name", "cancer alliance")])
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,7 @@ def parse_list_sizes(path: Path) -> list[ListSize]:
         dummy = bool(_DUMMY.match(name))
         stp_id = r.text("stp_id") if dummy else r.code("stp_id", "stp-ons")
         rows.append(ListSize(r, stp_id, name, size, dummy))
-    _unique([x for x in rows if not x.dummy], lambda r: r.name, "STP name")
+    _unique([x for x in rows if not x.dummy], "name", "STP name")
     return rows
 
 
@@ -272,7 +278,7 @@ def parse_population(path: Path) -> list[Ccg18]:
             raise ccg.row.error(f"the single-year counts of CCG {ods} add up to {sums[ods]}, "
                                 f"not to its all_ages {ccg.population}")
     rows = list(first.values())
-    _unique(rows, lambda r: r.ons, "CCG ONS code")
+    _unique(rows, "ons", "CCG ONS code")
     return rows
 
 
@@ -293,7 +299,7 @@ def parse_successors(path: Path) -> list[Succession]:
         if old == new:
             raise r.error(f"CCG {old} is given as its own successor")
         rows.append(Succession(r, old, new))
-    _unique(rows, lambda r: r.old, "predecessor CCG")
+    _unique(rows, "old", "predecessor CCG")
     return rows
 
 

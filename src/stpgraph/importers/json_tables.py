@@ -36,7 +36,7 @@ from ._base import (
     plain,
 )
 from ._facts import ICB_START, LAST_DAY_BEFORE_ICBS, body_code
-from ._read import CODES, Row, clean, read_json_object
+from ._read import Row, clean, read_json_object
 
 if TYPE_CHECKING:
     from ._sources import Sources
@@ -70,20 +70,12 @@ class Sicbl23:
     icb_name: str
 
 
-def _code(row: Row, value: str, scheme: str, what: str) -> str:
-    """Check ``value`` against a code scheme, naming ``what`` it is in the error."""
-    pattern, description = CODES[scheme]
-    if not pattern.match(value):
-        raise row.error(f"{what} should be {description}, found {value!r}")
-    return value
-
-
 def parse_icb23(path: Path) -> list[Icb23]:
     """Read ``{"E54…": "NHS … Integrated Care Board"}``; names must be unique and non-empty."""
     rows = []
     names: dict[str, int] = {}
     for r in read_json_object(path):
-        code = _code(r, r.values["key"], "stp-ons", "the key")
+        code = r.check_code(r.values["key"], "stp-ons", "the key")
         name = r.values["value"]
         if not isinstance(name, str) or not clean(name):
             raise r.error(f"the name of {code} should be non-empty text, found {name!r}")
@@ -106,7 +98,7 @@ def parse_sicbl23(path: Path) -> list[Sicbl23]:
         key = r.values["key"]
         if not key.startswith("E") or key == HEADER_KEY:
             continue
-        ons = _code(r, key, "ccg-ons", "the key")
+        ons = r.check_code(key, "ccg-ons", "the key")
         value = r.values["value"]
         if not isinstance(value, dict) or set(value) != {"ccg19cdh", "name"}:
             raise r.error(f"{ons} should map to {{\"ccg19cdh\": …, \"name\": …}}, found {value!r}")

@@ -35,16 +35,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..namespace import STP
 from ._base import (
     DATASET,
     ReferenceTableError,
+    dataset_node,
+    en,
     graph_iri,
 )
 from ._markdown import parse_markdown, parse_sources
-from ._turtle import TurtleWriter, write_atomic
+from ._turtle import TurtleWriter, write_sets
 from ._waves_base import (
     LOCAL_FILES,
     PREFIXES,
@@ -52,7 +54,6 @@ from ._waves_base import (
     STP21,
     VANGUARD_LINKS,
     _Builder,
-    _en,
 )
 from ._waves_icbs import build_icbs
 from ._waves_ics import build_cohorts
@@ -82,27 +83,21 @@ _DATASETS = {
 def _describe_dataset(b: _Builder, stem: str) -> None:
     out = b.out[stem]
     g = out.graph
-    ds = DATASET[stem]
     title, section, description = _DATASETS[stem]
-    g.add((graph_iri(stem), PROV.wasDerivedFrom, ds))
-    g.add((ds, RDF.type, DCAT.Dataset))
-    g.add((ds, RDF.type, PROV.Entity))
-    g.add((ds, RDFS.label, _en(title)))
-    g.add((ds, DCTERMS.title, _en(title)))
-    g.add((ds, DCTERMS.identifier, Literal(stem)))
-    g.add((ds, DCTERMS.description, _en(
+    ds = dataset_node(g, stem, title)
+    g.add((ds, DCTERMS.description, en(
         f"{description} Compiled by the stpgraph developers in the Markdown file "
         f"{b.doc.path.name} (section {section}) from public web pages and public repository "
         f"files, each fact with its source; facts marked there as unverified are left out and "
         f"inferred ones are marked with stp:certainty.")))
-    g.add((ds, DCTERMS.bibliographicCitation, _en(
+    g.add((ds, DCTERMS.bibliographicCitation, en(
         f"{b.doc.title or b.doc.path.name}, section {section} ({b.doc.path.name}).")))
     for key in sorted(out.cited):
         entry = b.sources[key]
         page = URIRef(entry.iri)
         g.add((ds, DCTERMS.source, page))
         g.add((page, RDF.type, STP.Report if entry.kind == "page" else STP.Document))
-        g.add((page, RDFS.label, _en(f"{entry.address} (source {key})")))
+        g.add((page, RDFS.label, en(f"{entry.address} (source {key})")))
         g.add((page, DCTERMS.identifier, Literal(key)))
 
 
@@ -147,7 +142,4 @@ def import_waves(md_path: Path, out_dir: Path) -> dict[str, int]:
     Everything is parsed, checked and rendered before the first file is written, so a bad row
     means no file changes. Returns the number of triples written per set.
     """
-    rendered = render_waves(md_path)
-    for stem, (text, _n) in rendered.items():
-        write_atomic(Path(out_dir) / f"{stem}.ttl", text)
-    return {stem: n for stem, (_text, n) in rendered.items()}
+    return write_sets(render_waves(md_path), out_dir)
