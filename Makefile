@@ -37,7 +37,7 @@ lint: install  ## ruff over the code
 serve: build  ## serve the SPARQL endpoint, linked data and web UI on http://127.0.0.1:8000/
 	$(BIN)/stpgraph serve
 
-bench: install  ## benchmark suite: 10k/100k/1M triples, writes bench/results/ (10-20 min)
+bench: install  ## benchmark suite: 10k/100k/1M triples, writes bench/results/ (about 8 min on 2 cores)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 

@@ -200,7 +200,7 @@ def _exponent(small: tuple[int, float], big: tuple[int, float]) -> float | None:
 
 
 def run(sizes: list[int], *, reference_max: int, rdflib_max: int, endpoint_size: int | None,
-        work: Path, rdflib_limit: float = 60.0, echo=print) -> dict:
+        work: Path, rdflib_limit: float = 60.0, build_runs: int = 2, echo=print) -> dict:
     """Run the suite; return the results (also written to bench/results/)."""
     sys.path.insert(0, str(HERE))
     import synthetic
@@ -215,7 +215,7 @@ def run(sizes: list[int], *, reference_max: int, rdflib_max: int, endpoint_size:
         row["generated"] = {"triples": report.triples, "scale": report.scale,
                             "seconds": time.perf_counter() - t}
         echo(f"   generated {report.triples:,} triples (scale {report.scale:.3f})")
-        row["fast"] = _run_child("build", str(report.root), "fast", "fast")
+        row["fast"] = _best_build(report.root, build_runs)
         echo(f"   fast build: {_fmt_build(row['fast'])}")
         artefact = report.root / "build-fast-fast" / "graph.nq"
         if artefact.is_file():
@@ -240,6 +240,18 @@ def run(sizes: list[int], *, reference_max: int, rdflib_max: int, endpoint_size:
     result["machine"]["load_average_after"] = list(os.getloadavg())
     result["summary"] = summarise(result)
     return result
+
+
+def _best_build(root: Path, runs: int) -> dict:
+    """The fast build ``runs`` times, each in a fresh process; the run with the least CPU time, with
+    every run's CPU total beside it. A shared virtual machine slows single runs by 10-30 %, which
+    would otherwise swing the growth exponent by as much as its margin."""
+    builds = [_run_child("build", str(root), "fast", "fast") for _ in range(max(1, runs))]
+    ok = [b for b in builds if "cpu_seconds" in b]
+    if not ok:
+        return builds[0]
+    best = min(ok, key=lambda b: _total(b, "cpu_seconds"))
+    return {**best, "cpu_runs": [round(_total(b, "cpu_seconds"), 2) for b in ok]}
 
 
 def _endpoint(root: Path, build: Path) -> dict:
@@ -423,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="size at which to run bench/endpoint.py (0: never; default 100000)")
     ap.add_argument("--rdflib-limit", type=float, default=60.0,
                     help="seconds allowed to each saved query on rdflib (default 60)")
+    ap.add_argument("--build-runs", type=int, default=2,
+                    help="fast builds per size; the one with the least CPU time is reported (default 2)")
     ap.add_argument("--work", type=Path, default=None, help="folder for generated projects (default: temp)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -436,7 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="stpgraph-bench-"))
     try:
         result = run(sizes, reference_max=args.reference_max, rdflib_max=args.rdflib_max,
-                     endpoint_size=args.endpoint_size or None, work=work, rdflib_limit=args.rdflib_limit)
+                     endpoint_size=args.endpoint_size or None, work=work, rdflib_limit=args.rdflib_limit,
+                     build_runs=args.build_runs)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
