@@ -132,10 +132,12 @@ class InProcessApp:
             self._stop.set()
             await self._task
 
-        self.run(leave())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
-        self.loop.close()
+        try:
+            self.run(leave())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(10)
+            self.loop.close()
 
 
 def assert_error_shape(response, status: int | None = None, code: str | None = None) -> dict:

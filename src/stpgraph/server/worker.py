@@ -317,17 +317,21 @@ class _Worker:
             channel.waiter = None
         return None if message is None else decode_reply(message)
 
+    def detach(self) -> None:
+        """Close the server's end of the pipe; call on the event loop's thread (transports are not
+        thread-safe), which then closes the socket on its next turn."""
+        if self.channel is not None and self.channel.transport is not None:
+            with contextlib.suppress(Exception):
+                self.channel.transport.abort()
+
     def kill(self) -> None:
-        """Stop the process at once and release its pipe."""
+        """Stop the process at once and release its pipe (any thread; :meth:`detach` first)."""
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
             self.process.join(5)
         with contextlib.suppress(Exception):
             self.conn.close()
-        if self.channel is not None and self.channel.transport is not None:
-            with contextlib.suppress(Exception):
-                self.channel.transport.abort()
 
 
 class QueryPool:
@@ -416,9 +420,12 @@ class QueryPool:
                 fresh.kill()
                 return
             if self._closed:
+                fresh.detach()
                 fresh.kill()
                 return
             idle.put_nowait(fresh)
+
+        worker.detach()
 
         def respawn() -> None:
             worker.kill()
@@ -444,8 +451,12 @@ class QueryPool:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
+            worker.detach()
             worker.kill()
+        for task in list(self._tasks):
+            task.cancel()
         self._threads.shutdown(wait=False, cancel_futures=True)
+        await asyncio.sleep(0)  # one turn of the loop, in which the aborted pipes' sockets close
 
 
 def default_workers() -> int:
