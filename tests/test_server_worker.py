@@ -25,6 +25,17 @@ from stpgraph.server.worker import (
 )
 
 
+def run_on_own_loop(coro):
+    """Run ``coro`` on a private event loop and close it, leaving the thread's current loop alone:
+    ``asyncio.run`` replaces it, and a loop that a library made earlier with ``get_event_loop()``
+    would then be collected unclosed (a ResourceWarning) in whichever test runs next."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
 def reference_json(variables: list[str], rows: list[tuple]) -> bytes:
     """SPARQL JSON as the straightforward ``json.dumps`` of the whole document writes it."""
     bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
@@ -104,7 +115,7 @@ def test_channel_reassembles_replies_from_any_chunking() -> None:
         return got
 
     for step in (1, 3, 4096, 1 << 20):
-        assert asyncio.run(scenario(step)) == payloads
+        assert run_on_own_loop(scenario(step)) == payloads
 
 
 def test_channel_reports_a_closed_pipe() -> None:
@@ -117,4 +128,4 @@ def test_channel_reports_a_closed_pipe() -> None:
         with pytest.raises(EOFError):
             channel.send(b"job")
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
