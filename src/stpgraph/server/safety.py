@@ -23,14 +23,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_LEX = re.compile(
-    r"""
+# Comments, string literals and IRIs: what both scanners below must step over whole, so that
+# nothing inside them is read as a keyword.
+_OPAQUE = r"""
       (?P<comment>\#[^\n\r]*)
     | (?P<string>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"
                | '''(?:[^'\\]|\\.|'(?!''))*'''
                | \"(?:[^\"\\\n\r]|\\.)*\"
                | '(?:[^'\\\n\r]|\\.)*')
     | (?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)
+"""
+_LEX = re.compile(
+    _OPAQUE + r"""
     | (?P<code>\\.|[^\#\"'<\\]+|.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -103,13 +107,7 @@ def inspect(query: str, graphs: frozenset[str], prefixes: dict[str, str]) -> Ver
 
 
 _TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | \"(?:[^\"\\\n\r]|\\.)*\"
-               | '(?:[^'\\\n\r]|\\.)*')
-    | (?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)
+    _OPAQUE + r"""
     | (?P<var>[?$][^\s{}()<>.,;'\"\#=!|&*/+^-]*)
     | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[^\s{}()<>,;'\"\#\\]|\\.)*)
     | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
