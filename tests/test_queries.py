@@ -35,6 +35,7 @@ import pytest
 from stpgraph.catalogue import SavedQuery, expand, load_catalogue
 from stpgraph.engines import LocalEngine, RdflibEngine, RemoteEngine
 from stpgraph.errors import UsageError
+from stpgraph.inputs import collect_inputs
 from stpgraph.namespace import compact_iri
 from stpgraph.results import Results
 
@@ -525,9 +526,9 @@ def test_a_bound_value_is_one_term(engine: LocalEngine) -> None:
 
 
 def test_there_are_checks() -> None:
-    assert {"undescribed-thing-violation", "self-succession-violation", "denied-replacement-violation",
-            "succession-event-incomplete-violation", "date-datatype-violation",
-            "interval-order-violation"} <= set(CHECKS)
+    assert {"undescribed-thing-violation", "undeclared-property-violation", "self-succession-violation",
+            "denied-replacement-violation", "succession-event-incomplete-violation",
+            "date-datatype-violation", "interval-order-violation"} <= set(CHECKS)
 
 
 @pytest.mark.parametrize("name", CHECKS)
@@ -537,7 +538,8 @@ def test_check_passes_on_the_shipped_graph(name: str, engine: LocalEngine) -> No
 
 
 PLANTED = {
-    "undescribed-thing-violation": ("thing", {"agent:nobody"}),
+    "undescribed-thing-violation": ("thing", {"agent:nobody", "agent:unseen"}),
+    "undeclared-property-violation": ("property", {"stp:startdate"}),
     "self-succession-violation": ("thing", {"ccg:self", "ccg:loop-a", "ccg:loop-b", "ccg:merger-self"}),
     "denied-replacement-violation": ("subject", {"form:old"}),
     "succession-event-incomplete-violation": ("change", {"event:half-merger", "form-change:no-status"}),
@@ -548,9 +550,12 @@ PLANTED = {
 
 @pytest.fixture(scope="module")
 def faulty() -> LocalEngine:
-    """The planted faults of tests/fixtures/queries/violations.trig in an in-memory store."""
+    """The planted faults of tests/fixtures/queries/violations.trig, beside the real ontology."""
     store = ox.Store()
     store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    for item in collect_inputs(ROOT):
+        if item.is_ontology:
+            store.load(path=str(item.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(item.graph))
     return LocalEngine(store)
 
 
