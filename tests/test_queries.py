@@ -36,6 +36,7 @@ from stpgraph.catalogue import SavedQuery, expand, load_catalogue
 from stpgraph.engines import LocalEngine, RdflibEngine, RemoteEngine
 from stpgraph.errors import UsageError
 from stpgraph.inputs import collect_inputs
+from stpgraph.load import load_store
 from stpgraph.namespace import compact_iri
 from stpgraph.results import Results
 
@@ -551,11 +552,8 @@ PLANTED = {
 @pytest.fixture(scope="module")
 def faulty() -> LocalEngine:
     """The planted faults of tests/fixtures/queries/violations.trig, beside the real ontology."""
-    store = ox.Store()
+    store = load_store(item for item in collect_inputs(ROOT) if item.is_ontology)
     store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    for item in collect_inputs(ROOT):
-        if item.is_ontology:
-            store.load(path=str(item.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(item.graph))
     return LocalEngine(store)
 
 
